@@ -1,0 +1,64 @@
+#!/usr/bin/python3
+"""PyTorch peer of the clinfuse image encoder benchmark (encoders.BenchmarkImageEncoder).
+
+The network is the clinfuse image encoder at its benchmark size: 64x64 single-channel
+slices, batch 32, three 3x3 stride-2 convolutions (1->8->16->32 channels, padding 1,
+ReLU), flattened and projected to a 16-wide embedding. "forward" encodes the batch;
+"forward+backward" also back-propagates the mean squared embedding to every weight.
+
+Usage: /usr/bin/python3 bench/encoders_cnn.py [--threads N] [--seconds S]
+Prints one line per measurement: mode threads images_per_second.
+"""
+import argparse
+import time
+
+import torch
+from torch import nn
+
+BATCH, SIDE, WIDTH, HIDDEN = 32, 64, 16, 32
+
+
+def network():
+    c1, c2, c3 = HIDDEN // 4, HIDDEN // 2, HIDDEN
+    out = SIDE // 8
+    return nn.Sequential(
+        nn.Conv2d(1, c1, 3, stride=2, padding=1), nn.ReLU(),
+        nn.Conv2d(c1, c2, 3, stride=2, padding=1), nn.ReLU(),
+        nn.Conv2d(c2, c3, 3, stride=2, padding=1), nn.ReLU(),
+        nn.Flatten(), nn.Linear(c3 * out * out, WIDTH))
+
+
+def rate(step, seconds):
+    for _ in range(5):
+        step()
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        step()
+        n += 1
+    return n * BATCH / (time.perf_counter() - start)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--seconds", type=float, default=2.0)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(1)
+    net = network()
+    x = torch.rand(BATCH, 1, SIDE, SIDE)
+
+    def forward():
+        with torch.no_grad():
+            net(x)
+
+    def train():
+        net.zero_grad(set_to_none=True)
+        net(x).square().mean().backward()
+
+    print(f"forward {args.threads} {rate(forward, args.seconds):.0f}")
+    print(f"forward+backward {args.threads} {rate(train, args.seconds):.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+package encoders
+
+// convGeom is a square-kernel 2-D convolution from inC x inH x inW to
+// outC x outH x outW, with zero padding pad on every side.
+type convGeom struct {
+	inC, inH, inW    int
+	outC, outH, outW int
+	k, stride, pad   int
+}
+
+func newConvGeom(inC, inH, inW, outC, k, stride, pad int) convGeom {
+	return convGeom{inC: inC, inH: inH, inW: inW, outC: outC,
+		outH: (inH+2*pad-k)/stride + 1, outW: (inW+2*pad-k)/stride + 1,
+		k: k, stride: stride, pad: pad}
+}
+
+func (g convGeom) depth() int   { return g.inC * g.k * g.k } // rows of the column matrix
+func (g convGeom) plane() int   { return g.outH * g.outW }   // output positions
+func (g convGeom) inSize() int  { return g.inC * g.inH * g.inW }
+func (g convGeom) outSize() int { return g.outC * g.plane() }
+
+// span returns the output positions o in [lo, hi) whose input coordinate
+// o*stride - pad + d falls inside [0, n).
+func (g convGeom) span(d, n, outN int) (lo, hi int) {
+	// o*stride >= pad-d and o*stride <= n-1+pad-d
+	lo = max(0, ceilDiv(g.pad-d, g.stride))
+	hi = min(outN, floorDiv(n-1+g.pad-d, g.stride)+1)
+	return lo, max(lo, hi)
+}
+
+func ceilDiv(a, b int) int {
+	if a <= 0 {
+		return -(-a / b)
+	}
+	return (a + b - 1) / b
+}
+
+func floorDiv(a, b int) int {
+	if a >= 0 {
+		return a / b
+	}
+	return -((-a + b - 1) / b)
+}
+
+// spans holds, for each kernel offset d, the output range [lo, hi) whose
+// input coordinate stays inside the image, for rows (y) and columns (x).
+type spans struct{ y, x [][2]int }
+
+func (g convGeom) spans() spans {
+	s := spans{y: make([][2]int, g.k), x: make([][2]int, g.k)}
+	for d := range g.k {
+		s.y[d][0], s.y[d][1] = g.span(d, g.inH, g.outH)
+		s.x[d][0], s.x[d][1] = g.span(d, g.inW, g.outW)
+	}
+	return s
+}
+
+// im2col writes the column matrix of one image x: row r = (c, dy, dx),
+// column p = output position, value x[c, oy*s-pad+dy, ox*s-pad+dx] or 0.
+// col has row stride ld >= plane(); the columns past plane() are zeroed.
+func (g convGeom) im2col(x, col []float32, ld int, sp spans) {
+	for c := range g.inC {
+		img := x[c*g.inH*g.inW : (c+1)*g.inH*g.inW]
+		for dy := range g.k {
+			for dx := range g.k {
+				r := (c*g.k+dy)*g.k + dx
+				g.im2colRow(img, col[r*ld:(r+1)*ld], dy, dx, sp)
+			}
+		}
+	}
+}
+
+func (g convGeom) im2colRow(img, row []float32, dy, dx int, sp spans) {
+	ylo, yhi := sp.y[dy][0], sp.y[dy][1]
+	xlo, xhi := sp.x[dx][0], sp.x[dx][1]
+	clear(row[:ylo*g.outW])
+	for oy := ylo; oy < yhi; oy++ {
+		out := row[oy*g.outW : (oy+1)*g.outW]
+		src := img[(oy*g.stride-g.pad+dy)*g.inW : (oy*g.stride-g.pad+dy+1)*g.inW]
+		clear(out[:xlo])
+		from := xlo*g.stride - g.pad + dx
+		switch g.stride {
+		case 1:
+			copy(out[xlo:xhi], src[from:])
+		case 2:
+			gatherEven(out[xlo:xhi], src[from:])
+		default:
+			for ox := xlo; ox < xhi; ox++ {
+				out[ox] = src[from+(ox-xlo)*g.stride]
+			}
+		}
+		clear(out[xhi:])
+	}
+	clear(row[yhi*g.outW:])
+}
+
+// col2im adds the column matrix col (row stride ld) back onto the image it
+// came from: dx is overwritten with the sum, in a fixed order, of every
+// column entry that reads each input pixel.
+func (g convGeom) col2im(col, dx []float32, ld int, sp spans) {
+	clear(dx[:g.inSize()])
+	for c := range g.inC {
+		img := dx[c*g.inH*g.inW : (c+1)*g.inH*g.inW]
+		for dy := range g.k {
+			for ddx := range g.k {
+				r := (c*g.k+dy)*g.k + ddx
+				g.col2imRow(col[r*ld:(r+1)*ld], img, dy, ddx, sp)
+			}
+		}
+	}
+}
+
+func (g convGeom) col2imRow(row, img []float32, dy, dx int, sp spans) {
+	xlo, xhi := sp.x[dx][0], sp.x[dx][1]
+	for oy := sp.y[dy][0]; oy < sp.y[dy][1]; oy++ {
+		src := row[oy*g.outW+xlo : oy*g.outW+xhi]
+		dst := img[(oy*g.stride-g.pad+dy)*g.inW : (oy*g.stride-g.pad+dy+1)*g.inW]
+		dst = dst[xlo*g.stride-g.pad+dx:]
+		switch g.stride {
+		case 2:
+			scatterAddEven(dst, src)
+		default:
+			for j, v := range src {
+				dst[j*g.stride] += v
+			}
+		}
+	}
+}

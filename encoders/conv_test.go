@@ -1,0 +1,105 @@
+package encoders
+
+import (
+	"math"
+	"slices"
+	"testing"
+)
+
+// naiveConv is the float64 reference convolution of one image.
+func naiveConv(g convGeom, x, w []float32) []float64 {
+	out := make([]float64, g.outSize())
+	for co := range g.outC {
+		for oy := range g.outH {
+			for ox := range g.outW {
+				var s float64
+				for c := range g.inC {
+					for dy := range g.k {
+						for dx := range g.k {
+							iy, ix := oy*g.stride-g.pad+dy, ox*g.stride-g.pad+dx
+							if iy < 0 || ix < 0 || iy >= g.inH || ix >= g.inW {
+								continue
+							}
+							wv := w[co*g.depth()+(c*g.k+dy)*g.k+dx]
+							s += float64(wv) * float64(x[(c*g.inH+iy)*g.inW+ix])
+						}
+					}
+				}
+				out[(co*g.outH+oy)*g.outW+ox] = s
+			}
+		}
+	}
+	return out
+}
+
+func dot32(a, b []float32) float64 {
+	var s float64
+	for i := range a {
+		s += float64(a[i]) * float64(b[i])
+	}
+	return s
+}
+
+var convCases = []struct {
+	name string
+	g    convGeom
+	n    int
+}{
+	{"stride 2 pad 1", newConvGeom(1, 16, 16, 8, 3, 2, 1), 5},
+	{"stride 1 pad 1 odd", newConvGeom(3, 7, 9, 5, 3, 1, 1), 3},
+	{"stride 2 no pad", newConvGeom(2, 9, 8, 6, 3, 2, 0), 2},
+	{"one by one output", newConvGeom(4, 2, 2, 16, 3, 2, 1), 9},
+	{"wide channels", newConvGeom(16, 8, 8, 32, 3, 2, 1), 4},
+}
+
+func TestConvForwardMatchesReference(t *testing.T) {
+	for _, tc := range convCases {
+		t.Run(tc.name, func(t *testing.T) {
+			g := tc.g
+			x := randomFloats(1, tc.n*g.inSize())
+			w := randomFloats(2, g.outC*g.depth())
+			got := g.forward(x, w, nil, actNone, tc.n, 2)
+			for i := range tc.n {
+				want := naiveConv(g, x[i*g.inSize():], w)
+				for j, v := range want {
+					if e := math.Abs(float64(got[i*g.outSize()+j]) - v); e > 1e-4*(1+math.Abs(v)) {
+						t.Fatalf("image %d output %d: %g, want %g", i, j, got[i*g.outSize()+j], v)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestConvAdjoints checks the gradients by the identities that define them:
+// <forward_w(x), gy> = <x, adjoint_w(gy)> = <w, filterGrad(x, gy)>.
+func TestConvAdjoints(t *testing.T) {
+	for _, tc := range convCases {
+		t.Run(tc.name, func(t *testing.T) {
+			g := tc.g
+			x, gy := randomFloats(3, tc.n*g.inSize()), randomFloats(4, tc.n*g.outSize())
+			w := randomFloats(5, g.outC*g.depth())
+			lhs := dot32(g.forward(x, w, nil, actNone, tc.n, 1), gy)
+			viaInput := dot32(x, g.adjoint(gy, w, nil, actNone, tc.n, 1))
+			viaFilter := dot32(w, g.filterGrad(x, gy, tc.n, 1))
+			tol := 1e-4 * (1 + math.Abs(lhs)) * math.Sqrt(float64(len(gy)))
+			if math.Abs(lhs-viaInput) > tol || math.Abs(lhs-viaFilter) > tol {
+				t.Fatalf("<Wx,g> = %g, <x,W'g> = %g, <W,dW> = %g", lhs, viaInput, viaFilter)
+			}
+		})
+	}
+}
+
+func TestConvIndependentOfWorkers(t *testing.T) {
+	g := newConvGeom(3, 12, 12, 8, 3, 2, 1)
+	n := 11
+	x, gy := randomFloats(6, n*g.inSize()), randomFloats(7, n*g.outSize())
+	w := randomFloats(8, g.outC*g.depth())
+	for _, workers := range []int{2, 3, 8} {
+		if !slices.Equal(g.forward(x, w, nil, actNone, n, 1), g.forward(x, w, nil, actNone, n, workers)) ||
+			!slices.Equal(g.adjoint(gy, w, nil, actNone, n, 1), g.adjoint(gy, w, nil, actNone, n, workers)) ||
+			!slices.Equal(g.filterGrad(x, gy, n, 1), g.filterGrad(x, gy, n, workers)) {
+			t.Fatalf("%d workers give results different from 1 worker", workers)
+		}
+	}
+}

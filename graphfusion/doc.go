@@ -1,0 +1,82 @@
+// Package graphfusion fuses per-modality patient embeddings into a
+// diagnosis risk, with a patient graph and graph convolution at its heart
+// and simpler fusion heads beside it for comparison.
+//
+// # Data
+//
+// A Dataset holds, per patient, an identifier, one embedding per view
+// (modality) with a presence flag, a phenotype (sex, site, age) and a
+// positive-unlabelled label (1 diagnosed, 0 undiagnosed). Any view may be
+// missing for any patient. Every head standardises each view with the
+// training patients' mean and standard deviation, fills a missing view with
+// zeros and appends a missing indicator that the model weights (a learnt
+// fill); during training each present view of a training patient is hidden
+// with probability ModelConfig.ModalityDropout (one view always stays).
+//
+// # Heads
+//
+//   - "graph": each view has a linear branch whose per-patient evidence is
+//     propagated over the patient graph with an initial residual,
+//     (1-α)·Â·(X_v·w_v) + α·X_v·w_v with α = 0.8; the risk logit is the sum
+//     of the view branches over the graph, and each branch is trained with
+//     its own class-weighted loss (so that a patient missing views is
+//     scored from those present).
+//   - "early": concatenated views and missing indicators into a one hidden
+//     layer network (ModelConfig.Hidden units, ReLU, dropout).
+//   - "late": one logistic model per view; the logit is their sum.
+//   - "attention": per-view ReLU tokens, attention weights over the present
+//     views from a learnt query, a weighted token sum into a logistic output.
+//   - a view name: a logistic model on that view alone.
+//
+// # Patient graph
+//
+// Nodes are patients. The similarity of two patients is the cosine of their
+// concatenated standardised present views (a missing view contributes zero),
+// multiplied by GraphConfig.SexWeight when both sexes are known and differ,
+// by AgeWeight when both ages are known and fall in different AgeBand-year
+// bands, and by SiteWeight when both sites are known and differ. Each
+// reference patient links to its K most similar other reference patients
+// (ties to the lower index), edges with weight <= 0 are dropped, the graph
+// is symmetrised with the larger weight, and Â = D^-1/2 (A+I) D^-1/2 with
+// D the weighted degree plus one. Â is stored in compressed sparse rows, so
+// memory grows with edges, not with the square of the patients.
+//
+// Scoring is inductive: a scored patient links to its K most similar
+// reference patients only; its row of Â is w/sqrt(d·d_j) with d one plus its
+// edge weights and d_j the reference degree, plus 1/d on itself. Reference
+// rows never include scored patients, so a patient's risk does not depend on
+// who else is scored.
+//
+// # Training and scoring
+//
+// Fit trains a K-fold ensemble. A patient's fold is a seeded hash of its
+// identifier; fold model k trains on the other folds minus a validation
+// part (a second seeded hash below ModelConfig.ValidationFraction), which
+// decides early stopping (validation loss, ModelConfig.Patience) and the
+// calibration. The training part is fold model k's reference population.
+// Losses are weighted so both classes weigh the same; Adam with L2 weight
+// decay on weights (not biases); weights start from a seeded Glorot draw
+// and dropout masks are drawn from a seeded source, so a fit is identical
+// for a seed whatever the worker count or GOMAXPROCS.
+//
+// Calibration is Platt scaling (a temperature and an offset on the logit)
+// fitted on the validation part. The 95% interval of a risk is the 2.5 and
+// 97.5 percentiles of the risk under 200 Platt fits on bootstrap resamples
+// of the validation part: it expresses calibration uncertainty, not the
+// uncertainty of the fused model's weights.
+//
+// A patient whose identifier was in training is scored by the fold model
+// that held it out; a new identifier gets the mean risk over fold models.
+// A view's contribution is the risk with all present views minus the risk
+// with that view withheld (scored again as missing, graph links included).
+//
+// # Known limits
+//
+// Fused representations of new patients are the mean over fold models; for
+// the early and attention heads hidden units are not aligned across fold
+// models, so that mean is a summary, not a representation of one model.
+// When a fold's validation part lacks a class, that fold is calibrated with
+// the identity (its interval collapses to the point).
+package graphfusion
+
+import _ "go4.org/unsafe/assume-no-moving-gc" // gorgonia needs it on Go 1.26

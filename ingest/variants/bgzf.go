@@ -1,0 +1,249 @@
+package variants
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"github.com/klauspost/compress/flate"
+	"hash/crc32"
+	"io"
+	"runtime"
+	"sync"
+)
+
+// BGZF (SAM/BAM specification, section 4.1) is gzip made of independent
+// members of at most 64 KiB, each naming its own compressed size in a "BC"
+// extra subfield. Because members are independent, bgzfReader inflates
+// several at once and hands the text on in file order.
+
+const (
+	bgzfHeaderLen = 12 // fixed gzip header up to and including XLEN
+	bgzfMaxBlock  = 1 << 16
+)
+
+// errBGZF reports a BGZF stream that is not well formed.
+var errBGZF = errors.New("bgzf")
+
+// isBGZF reports whether head starts with a gzip member carrying the BC
+// extra subfield.
+func isBGZF(head []byte) bool {
+	if len(head) < 18 || head[0] != 0x1f || head[1] != 0x8b || head[3]&4 == 0 {
+		return false
+	}
+	_, ok := bgzfBlockSize(head)
+	return ok
+}
+
+// bgzfBlockSize returns the total size of the member whose header starts h,
+// read from its BC subfield.
+func bgzfBlockSize(h []byte) (int, bool) {
+	if len(h) < bgzfHeaderLen {
+		return 0, false
+	}
+	xlen := int(binary.LittleEndian.Uint16(h[10:12]))
+	extra := h[bgzfHeaderLen:]
+	if len(extra) > xlen {
+		extra = extra[:xlen]
+	}
+	for len(extra) >= 4 {
+		slen := int(binary.LittleEndian.Uint16(extra[2:4]))
+		if extra[0] == 'B' && extra[1] == 'C' && slen == 2 && len(extra) >= 6 {
+			return int(binary.LittleEndian.Uint16(extra[4:6])) + 1, true
+		}
+		if 4+slen > len(extra) {
+			break
+		}
+		extra = extra[4+slen:]
+	}
+	return 0, false
+}
+
+// bgzfBlock is one member travelling through the reader.
+type bgzfBlock struct {
+	offset int64
+	raw    []byte
+	out    []byte
+	err    error
+	ready  chan struct{}
+}
+
+// bgzfReader inflates BGZF members in parallel and reads back in order.
+type bgzfReader struct {
+	queue  chan *bgzfBlock
+	cur    *bgzfBlock
+	pos    int
+	err    error
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	pool   sync.Pool
+}
+
+// newBGZFReader starts reading src. Close must be called to stop the
+// goroutines it starts.
+func newBGZFReader(ctx context.Context, src io.Reader) *bgzfReader {
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	ctx, cancel := context.WithCancel(ctx)
+	z := &bgzfReader{queue: make(chan *bgzfBlock, 4*workers), cancel: cancel}
+	z.pool.New = func() any { return new(bgzfBlock) }
+	work := make(chan *bgzfBlock, 4*workers)
+	z.wg.Add(1 + workers)
+	go z.produce(ctx, bufio.NewReaderSize(src, 4*bgzfMaxBlock), work)
+	for range workers {
+		go z.inflateLoop(work)
+	}
+	return z
+}
+
+// produce splits src into members and queues them, in order, both for the
+// workers and for Read.
+func (z *bgzfReader) produce(ctx context.Context, src *bufio.Reader, work chan<- *bgzfBlock) {
+	defer z.wg.Done()
+	defer close(work)
+	defer close(z.queue)
+	var off int64
+	for {
+		b := z.pool.Get().(*bgzfBlock)
+		b.offset, b.err, b.out = off, nil, b.out[:0]
+		b.ready = make(chan struct{})
+		n, err := readBGZFMember(src, b)
+		if err == io.EOF {
+			z.pool.Put(b)
+			return
+		}
+		off += int64(n)
+		if err != nil {
+			b.err = err
+			close(b.ready)
+		}
+		select {
+		case z.queue <- b:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil {
+			return
+		}
+		select {
+		case work <- b:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// readBGZFMember reads one whole member into b.raw. It returns io.EOF at a
+// clean end of input.
+func readBGZFMember(src *bufio.Reader, b *bgzfBlock) (int, error) {
+	h, err := src.Peek(bgzfHeaderLen)
+	if len(h) == 0 && err == io.EOF {
+		return 0, io.EOF
+	}
+	if err != nil {
+		return 0, fmt.Errorf("%w: truncated member header at byte %d", errBGZF, b.offset)
+	}
+	if h[0] != 0x1f || h[1] != 0x8b || h[2] != 8 || h[3]&4 == 0 {
+		return 0, fmt.Errorf("%w: byte %d does not start a BGZF member", errBGZF, b.offset)
+	}
+	xlen := int(binary.LittleEndian.Uint16(h[10:12]))
+	h, err = src.Peek(bgzfHeaderLen + xlen)
+	if err != nil {
+		return 0, fmt.Errorf("%w: truncated member header at byte %d", errBGZF, b.offset)
+	}
+	size, ok := bgzfBlockSize(h)
+	if !ok || size < bgzfHeaderLen+xlen+8 {
+		return 0, fmt.Errorf("%w: member at byte %d lacks a valid BC field", errBGZF, b.offset)
+	}
+	b.raw = growBytes(b.raw, size)
+	if _, err := io.ReadFull(src, b.raw); err != nil {
+		return 0, fmt.Errorf("%w: member at byte %d is truncated", errBGZF, b.offset)
+	}
+	return size, nil
+}
+
+// inflateLoop inflates queued members until work closes.
+func (z *bgzfReader) inflateLoop(work <-chan *bgzfBlock) {
+	defer z.wg.Done()
+	var src bytes.Reader
+	fr := flate.NewReader(&src)
+	for b := range work {
+		b.err = inflateMember(fr, &src, b)
+		close(b.ready)
+	}
+}
+
+// inflateMember inflates b.raw into b.out and checks the CRC and size.
+func inflateMember(fr io.ReadCloser, src *bytes.Reader, b *bgzfBlock) error {
+	xlen := int(binary.LittleEndian.Uint16(b.raw[10:12]))
+	body := b.raw[bgzfHeaderLen+xlen : len(b.raw)-8]
+	trailer := b.raw[len(b.raw)-8:]
+	want := binary.LittleEndian.Uint32(trailer[0:4])
+	isize := int(binary.LittleEndian.Uint32(trailer[4:8]))
+	if isize > bgzfMaxBlock {
+		return fmt.Errorf("%w: member at byte %d claims %d bytes", errBGZF, b.offset, isize)
+	}
+	src.Reset(body)
+	if err := fr.(flate.Resetter).Reset(src, nil); err != nil {
+		return err
+	}
+	b.out = growBytes(b.out, isize)
+	if _, err := io.ReadFull(fr, b.out); err != nil {
+		return fmt.Errorf("%w: member at byte %d: %v", errBGZF, b.offset, err)
+	}
+	var one [1]byte
+	if n, _ := fr.Read(one[:]); n != 0 {
+		return fmt.Errorf("%w: member at byte %d inflates past its size", errBGZF, b.offset)
+	}
+	if crc32.ChecksumIEEE(b.out) != want {
+		return fmt.Errorf("%w: member at byte %d fails its CRC", errBGZF, b.offset)
+	}
+	return nil
+}
+
+// Read implements io.Reader over the inflated text.
+func (z *bgzfReader) Read(p []byte) (int, error) {
+	for z.cur == nil || z.pos == len(z.cur.out) {
+		if z.err != nil {
+			return 0, z.err
+		}
+		if z.cur != nil {
+			z.pool.Put(z.cur)
+			z.cur = nil
+		}
+		b, ok := <-z.queue
+		if !ok {
+			z.err = io.EOF
+			return 0, io.EOF
+		}
+		<-b.ready
+		if b.err != nil {
+			z.err = b.err
+			return 0, b.err
+		}
+		z.cur, z.pos = b, 0
+	}
+	n := copy(p, z.cur.out[z.pos:])
+	z.pos += n
+	return n, nil
+}
+
+// Close stops the goroutines and waits for them.
+func (z *bgzfReader) Close() error {
+	z.cancel()
+	go func() {
+		for range z.queue {
+		}
+	}()
+	z.wg.Wait()
+	return nil
+}
+
+// growBytes returns b resized to n, reallocating only when needed.
+func growBytes(b []byte, n int) []byte {
+	if cap(b) < n {
+		return make([]byte, n)
+	}
+	return b[:n]
+}

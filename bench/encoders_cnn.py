@@ -7,7 +7,8 @@ ReLU), flattened and projected to a 16-wide embedding. "forward" encodes the bat
 "forward+backward" also back-propagates the mean squared embedding to every weight.
 
 Usage: /usr/bin/python3 bench/encoders_cnn.py [--threads N] [--seconds S]
-Prints one line per measurement: mode threads images_per_second.
+Prints one line per measurement: mode, threads, images per wall second and
+images per processor second (steadier on a shared machine).
 """
 import argparse
 import time
@@ -29,13 +30,15 @@ def network():
 
 
 def rate(step, seconds):
+    """Images per wall second and per processor second (all threads)."""
     for _ in range(5):
         step()
-    n, start = 0, time.perf_counter()
+    n, start, cpu = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - start < seconds:
         step()
         n += 1
-    return n * BATCH / (time.perf_counter() - start)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return n * BATCH / wall, n * BATCH / cpu
 
 
 def main():
@@ -56,8 +59,9 @@ def main():
         net.zero_grad(set_to_none=True)
         net(x).square().mean().backward()
 
-    print(f"forward {args.threads} {rate(forward, args.seconds):.0f}")
-    print(f"forward+backward {args.threads} {rate(train, args.seconds):.0f}")
+    for name, step in (("forward", forward), ("forward+backward", train)):
+        wall, cpu = rate(step, args.seconds)
+        print(f"{name} threads={args.threads} {wall:.0f} images/s {cpu:.0f} images/cpu-s")
 
 
 if __name__ == "__main__":

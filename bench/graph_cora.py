@@ -69,8 +69,13 @@ class GCN(torch.nn.Module):
         torch.nn.init.xavier_uniform_(self.w2)
 
     def forward(self, x, adj):
-        x = F.dropout(x, 0.5, self.training)
-        h = torch.relu(torch.sparse.mm(adj, x @ self.w1) + self.b1)
+        if x.is_sparse:
+            x = torch.sparse_coo_tensor(x.indices(), F.dropout(x.values(), 0.5, self.training),
+                                        x.shape)
+            xw = torch.sparse.mm(x, self.w1)
+        else:
+            xw = F.dropout(x, 0.5, self.training) @ self.w1
+        h = torch.relu(torch.sparse.mm(adj, xw) + self.b1)
         h = F.dropout(h, 0.5, self.training)
         return torch.sparse.mm(adj, h @ self.w2) + self.b2
 

@@ -55,12 +55,17 @@ func (g convGeom) spans() spans {
 	return s
 }
 
-// im2col writes the column matrix of one image x: row r = (c, dy, dx),
+// im2col writes the column matrix of the image at the start of x: row r =
+// (c, dy, dx),
 // column p = output position, value x[c, oy*s-pad+dy, ox*s-pad+dx] or 0.
-// col has row stride ld >= plane(); the columns past plane() are zeroed.
+// col has row stride ld >= plane() and colRows() rows; the columns past
+// plane() and the rows past depth() are zeroed. x may extend past the image
+// (the rest of a batch): the vector gather then reads whole vectors more
+// often, and ignores what it reads past a row.
 func (g convGeom) im2col(x, col []float32, ld int, sp spans) {
+	clear(col[g.depth()*ld : g.colRows()*ld])
 	for c := range g.inC {
-		img := x[c*g.inH*g.inW : (c+1)*g.inH*g.inW]
+		img := x[c*g.inH*g.inW:]
 		for dy := range g.k {
 			for dx := range g.k {
 				r := (c*g.k+dy)*g.k + dx
@@ -76,7 +81,7 @@ func (g convGeom) im2colRow(img, row []float32, dy, dx int, sp spans) {
 	clear(row[:ylo*g.outW])
 	for oy := ylo; oy < yhi; oy++ {
 		out := row[oy*g.outW : (oy+1)*g.outW]
-		src := img[(oy*g.stride-g.pad+dy)*g.inW : (oy*g.stride-g.pad+dy+1)*g.inW]
+		src := img[(oy*g.stride-g.pad+dy)*g.inW:]
 		clear(out[:xlo])
 		from := xlo*g.stride - g.pad + dx
 		switch g.stride {
@@ -100,7 +105,7 @@ func (g convGeom) im2colRow(img, row []float32, dy, dx int, sp spans) {
 func (g convGeom) col2im(col, dx []float32, ld int, sp spans) {
 	clear(dx[:g.inSize()])
 	for c := range g.inC {
-		img := dx[c*g.inH*g.inW : (c+1)*g.inH*g.inW]
+		img := dx[c*g.inH*g.inW : g.inSize()]
 		for dy := range g.k {
 			for ddx := range g.k {
 				r := (c*g.k+dy)*g.k + ddx
@@ -114,8 +119,10 @@ func (g convGeom) col2imRow(row, img []float32, dy, dx int, sp spans) {
 	xlo, xhi := sp.x[dx][0], sp.x[dx][1]
 	for oy := sp.y[dy][0]; oy < sp.y[dy][1]; oy++ {
 		src := row[oy*g.outW+xlo : oy*g.outW+xhi]
-		dst := img[(oy*g.stride-g.pad+dy)*g.inW : (oy*g.stride-g.pad+dy+1)*g.inW]
-		dst = dst[xlo*g.stride-g.pad+dx:]
+		// dst runs to the end of the image (never further: other
+		// goroutines write the next images), so the vector scatter, which
+		// rewrites the odd elements it spans unchanged, applies more often.
+		dst := img[(oy*g.stride-g.pad+dy)*g.inW+xlo*g.stride-g.pad+dx:]
 		switch g.stride {
 		case 2:
 			scatterAddEven(dst, src)

@@ -1,5 +1,7 @@
 package encoders
 
+import "sync"
+
 // gradGroup is the number of images whose filter gradients one task sums
 // before the tasks' partial sums are added in order. It is fixed, so the
 // order of every addition is the same for any number of workers.
@@ -24,25 +26,81 @@ func (s scratch) buf(worker, slot, n int) []float32 {
 	return s[worker][slot][:n]
 }
 
-// forward returns act(W*im2col(x[i]) + bias) for each of the n images of
-// x, [n, outC, outH, outW]. w is [outC, depth]; a nil bias adds nothing.
-func (g convGeom) forward(x, w, bias []float32, act activation, n, workers int) []float32 {
-	depth, plane := g.depth(), g.plane()
-	ld, mPad := roundUp(plane, nr), roundUp(g.outC, mr)
+// reuse holds an op's output buffer between the steps of its graph. The
+// package runs a graph one step at a time and reads no intermediate value of
+// a step after the next step starts, so an op may overwrite its previous
+// output; every user of get writes all of the buffer before it is read.
+// This spares the allocation, zeroing and collection of large tensors at
+// every step.
+type reuse struct {
+	mu   sync.Mutex
+	data []float32
+}
+
+// get returns n floats of unspecified content; a nil reuse allocates.
+func (r *reuse) get(n int) []float32 {
+	if r == nil {
+		return make([]float32, n)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if cap(r.data) < n {
+		r.data = make([]float32, n)
+	}
+	return r.data[:n]
+}
+
+// The column matrix of one image has colRows() rows (depth rounded up to
+// whole kernel tiles; the extra rows are zero) of colLd() floats (the output
+// positions rounded up to whole tiles; the extra columns are zero).
+func (g convGeom) colRows() int { return roundUp(g.depth(), max(mr, ntCols)) }
+func (g convGeom) colLd() int   { return roundUp(g.plane(), nr) }
+func (g convGeom) colSize() int { return g.colRows() * g.colLd() }
+
+// im2colBatch returns the column matrices of the n images of x.
+func (g convGeom) im2colBatch(x []float32, n, workers int, r *reuse) []float32 {
+	out := r.get(n * g.colSize())
+	sp, ld := g.spans(), g.colLd()
+	parallelFor(workers, n, func(_, i int) {
+		g.im2col(x[i*g.inSize():], out[i*g.colSize():], ld, sp)
+	})
+	return out
+}
+
+// col2imBatch folds the n column matrices of col back onto images, then
+// adds the per-channel bias (nil: none) and applies act: [n, inC, inH, inW].
+func (g convGeom) col2imBatch(col, bias []float32, act activation, n, workers int,
+	r *reuse) []float32 {
+	out := r.get(n * g.inSize())
+	sp, ld := g.spans(), g.colLd()
+	parallelFor(workers, n, func(_, i int) {
+		dst := out[i*g.inSize() : (i+1)*g.inSize() : (i+1)*g.inSize()]
+		g.col2im(col[i*g.colSize():], dst, ld, sp)
+		activate(dst, bias, g.inH*g.inW, act)
+	})
+	return out
+}
+
+// gemmBatch returns act(W*col[i] + bias) for the n column matrices of col:
+// the convolution's output [n, outC, outH, outW]. w is [outC, depth]; a nil
+// bias adds nothing.
+func (g convGeom) gemmBatch(col, w, bias []float32, act activation, n, workers int,
+	r *reuse) []float32 {
+	depth, plane, ld := g.depth(), g.plane(), g.colLd()
+	mPad := roundUp(g.outC, mr)
 	a := make([]float32, mPad*depth)
 	packRows(a, w, g.outC, depth, depth)
-	out := make([]float32, n*g.outSize())
+	out := r.get(n * g.outSize())
 	direct := ld == plane && mPad == g.outC
-	sp, scr := g.spans(), newScratch(workers, 2)
+	scr := newScratch(workers, 1)
 	parallelFor(workers, n, func(wk, i int) {
-		col := scr.buf(wk, 0, depth*ld)
-		g.im2col(x[i*g.inSize():], col, ld, sp)
+		b := col[i*g.colSize():]
 		dst := out[i*g.outSize() : (i+1)*g.outSize()]
 		if direct {
-			gemmPacked(mPad/mr, ld/nr, depth, a, col, ld, dst, plane, false)
+			gemmPacked(mPad/mr, ld/nr, depth, a, b, ld, dst, plane, false)
 		} else {
-			tmp := scr.buf(wk, 1, mPad*ld)
-			gemmPacked(mPad/mr, ld/nr, depth, a, col, ld, tmp, ld, false)
+			tmp := scr.buf(wk, 0, mPad*ld)
+			gemmPacked(mPad/mr, ld/nr, depth, a, b, ld, tmp, ld, false)
 			for co := range g.outC {
 				copy(dst[co*plane:(co+1)*plane], tmp[co*ld:])
 			}
@@ -52,27 +110,20 @@ func (g convGeom) forward(x, w, bias []float32, act activation, n, workers int) 
 	return out
 }
 
-// adjoint is the transpose of forward (without bias): for each image of gy
-// [n, outC, outH, outW] it returns act(col2im(W^T * gy[i]) + bias), [n, inC,
-// inH, inW]. It is the input gradient of a convolution and the forward pass
-// of a transposed one.
-func (g convGeom) adjoint(gy, w, bias []float32, act activation, n, workers int) []float32 {
-	depth, plane := g.depth(), g.plane()
-	ld, kPad := roundUp(plane, nr), roundUp(depth, mr)
-	a := make([]float32, kPad*g.outC)
+// wtBatch returns W^T*gy[i] for the n images of gy [n, outC, outH, outW]:
+// column matrices, the gradient of gemmBatch's col.
+func (g convGeom) wtBatch(gy, w []float32, n, workers int, r *reuse) []float32 {
+	depth, plane, ld, rows := g.depth(), g.plane(), g.colLd(), g.colRows()
+	a := make([]float32, rows*g.outC)
 	packCols(a, w, depth, g.outC, depth)
-	out := make([]float32, n*g.inSize())
-	sp, scr := g.spans(), newScratch(workers, 2)
+	out := r.get(n * g.colSize())
+	scr := newScratch(workers, 1)
 	parallelFor(workers, n, func(wk, i int) {
 		b := gy[i*g.outSize() : (i+1)*g.outSize()]
 		if ld != plane {
 			b = padColumns(scr.buf(wk, 0, g.outC*ld), b, g.outC, plane, ld)
 		}
-		dcol := scr.buf(wk, 1, kPad*ld)
-		gemmPacked(kPad/mr, ld/nr, g.outC, a, b, ld, dcol, ld, false)
-		dst := out[i*g.inSize() : (i+1)*g.inSize()]
-		g.col2im(dcol, dst, ld, sp)
-		activate(dst, bias, g.inH*g.inW, act)
+		gemmPacked(rows/mr, ld/nr, g.outC, a, b, ld, out[i*g.colSize():], ld, false)
 	})
 	return out
 }
@@ -87,39 +138,36 @@ func padColumns(dst, src []float32, rows, cols, ld int) []float32 {
 	return dst
 }
 
-// filterGrad returns sum over images of gy[i] * im2col(x[i])^T, [outC,
-// depth]: the weight gradient of a convolution with input x and output
-// gradient gy (and of a transposed convolution with the roles exchanged).
-// Each task sums gradGroup images into its own tile; the tiles are then
-// added in task order.
-func (g convGeom) filterGrad(x, gy []float32, n, workers int) []float32 {
-	depth, plane := g.depth(), g.plane()
-	ld := roundUp(plane, nr)
-	mPad, kPad := roundUp(g.outC, ntRows), roundUp(depth, ntCols)
+// filterGradBatch returns the sum over images of gy[i] * col[i]^T, [outC,
+// depth]: the weight gradient of gemmBatch. Each task sums gradGroup images
+// into its own tile; the tiles are then added in task order.
+func (g convGeom) filterGradBatch(col, gy []float32, n, workers int, r *reuse) []float32 {
+	depth, plane, ld, rows := g.depth(), g.plane(), g.colLd(), g.colRows()
+	mPad := roundUp(g.outC, ntRows)
 	groups := (n + gradGroup - 1) / gradGroup
-	partial := make([]float32, groups*mPad*kPad)
-	sp, scr := g.spans(), newScratch(workers, 2)
+	partial := r.get(groups * mPad * rows)
+	clear(partial)
+	scr := newScratch(workers, 1)
 	parallelFor(workers, groups, func(wk, gi int) {
-		col, a := scr.buf(wk, 0, kPad*ld), scr.buf(wk, 1, mPad*ld)
-		clear(col[depth*ld:])
+		a := scr.buf(wk, 0, mPad*ld)
 		clear(a[g.outC*ld:])
-		c := partial[gi*mPad*kPad : (gi+1)*mPad*kPad]
+		c := partial[gi*mPad*rows : (gi+1)*mPad*rows]
 		for i := gi * gradGroup; i < min(n, (gi+1)*gradGroup); i++ {
-			g.im2col(x[i*g.inSize():], col, ld, sp)
 			padColumns(a, gy[i*g.outSize():], g.outC, plane, ld)
+			b := col[i*g.colSize():]
 			for bi := 0; bi < mPad; bi += ntRows {
-				for bj := 0; bj < kPad; bj += ntCols {
-					kernelNT(ld, a[bi*ld:], ld, col[bj*ld:], ld, c[bi*kPad+bj:], kPad)
+				for bj := 0; bj < rows; bj += ntCols {
+					kernelNT(ld, a[bi*ld:], ld, b[bj*ld:], ld, c[bi*rows+bj:], rows)
 				}
 			}
 		}
 	})
 	dw := make([]float32, g.outC*depth)
 	for gi := range groups {
-		c := partial[gi*mPad*kPad:]
+		c := partial[gi*mPad*rows:]
 		for co := range g.outC {
 			for r := range depth {
-				dw[co*depth+r] += c[co*kPad+r]
+				dw[co*depth+r] += c[co*rows+r]
 			}
 		}
 	}
@@ -133,11 +181,35 @@ func biasGrad(gy []float32, n, channels, plane, workers int) []float32 {
 	parallelFor(workers, channels, func(_, c int) {
 		var s float64
 		for i := range n {
-			for _, v := range gy[(i*channels+c)*plane : (i*channels+c+1)*plane] {
-				s += float64(v)
-			}
+			s += sum8(gy[(i*channels+c)*plane : (i*channels+c+1)*plane])
 		}
 		out[c] = float32(s)
 	})
 	return out
+}
+
+// sum8 sums x in eight interleaved float32 lanes (independent chains the
+// processor overlaps), then adds the lanes in float64, in a fixed order.
+func sum8(x []float32) float64 {
+	var l [8]float32
+	i := 0
+	for ; i+8 <= len(x); i += 8 {
+		c := x[i : i+8 : i+8]
+		l[0] += c[0]
+		l[1] += c[1]
+		l[2] += c[2]
+		l[3] += c[3]
+		l[4] += c[4]
+		l[5] += c[5]
+		l[6] += c[6]
+		l[7] += c[7]
+	}
+	var s float64
+	for _, v := range l {
+		s += float64(v)
+	}
+	for _, v := range x[i:] {
+		s += float64(v)
+	}
+	return s
 }

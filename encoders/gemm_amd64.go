@@ -22,6 +22,34 @@ func gatherEvenAVX2(dst, src *float32, groups int)
 //go:noescape
 func scatterAddEvenAVX2(dst, src *float32, groups int)
 
+//go:noescape
+func biasReLUAVX2(y *float32, n int, b float32)
+
+// biasReLU sets y[i] = max(y[i]+b, 0).
+func biasReLU(y []float32, b float32) {
+	groups := 0
+	if useAVX2 {
+		if groups = len(y) / 8; groups > 0 {
+			biasReLUAVX2(&y[0], groups, b)
+		}
+	}
+	biasReLUGo(y[8*groups:], b)
+}
+
+//go:noescape
+func reluGradAVX2(y, dy, out *float32, n int)
+
+// reluGrad sets out[i] = dy[i] where y[i] > 0, else 0.
+func reluGrad(y, dy, out []float32) {
+	groups := 0
+	if useAVX2 {
+		if groups = min(len(y), len(dy), len(out)) / 8; groups > 0 {
+			reluGradAVX2(&y[0], &dy[0], &out[0], groups)
+		}
+	}
+	reluGradGo(y[8*groups:], dy[8*groups:], out[8*groups:])
+}
+
 func kernel(k int, a, b []float32, ldb int, c []float32, ldc int, acc bool) {
 	if useAVX2 {
 		kernelAVX2(k, &a[0], &b[0], ldb, &c[0], ldc, acc)

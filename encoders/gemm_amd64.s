@@ -219,3 +219,53 @@ sloop:
 sdone:
 	VZEROUPPER
 	RET
+
+// func biasReLUAVX2(y *float32, n int, b float32)
+//
+// y[i] = max(y[i] + b, 0) for i < 8*n.
+TEXT ·biasReLUAVX2(SB), NOSPLIT, $0-20
+	MOVQ         y+0(FP), DI
+	MOVQ         n+8(FP), CX
+	VBROADCASTSS b+16(FP), Y1
+	VXORPS       Y2, Y2, Y2
+	TESTQ        CX, CX
+	JEQ          rdone
+
+rloop:
+	VADDPS  (DI), Y1, Y0
+	VMAXPS  Y2, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	DECQ    CX
+	JNE     rloop
+
+rdone:
+	VZEROUPPER
+	RET
+
+// func reluGradAVX2(y, dy, out *float32, n int)
+//
+// out[i] = dy[i] where y[i] > 0, else 0, for i < 8*n.
+TEXT ·reluGradAVX2(SB), NOSPLIT, $0-32
+	MOVQ   y+0(FP), SI
+	MOVQ   dy+8(FP), DX
+	MOVQ   out+16(FP), DI
+	MOVQ   n+24(FP), CX
+	VXORPS Y2, Y2, Y2
+	TESTQ  CX, CX
+	JEQ    gdone2
+
+gloop2:
+	VMOVUPS (SI), Y0
+	VCMPPS  $0x1E, Y2, Y0, Y0
+	VANDPS  (DX), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNE     gloop2
+
+gdone2:
+	VZEROUPPER
+	RET

@@ -23,3 +23,7 @@ func scatterAddEven(dst, src []float32) {
 		dst[2*j] += v
 	}
 }
+
+func biasReLU(y []float32, b float32) { biasReLUGo(y, b) }
+
+func reluGrad(y, dy, out []float32) { reluGradGo(y, dy, out) }

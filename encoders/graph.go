@@ -80,26 +80,6 @@ func (b *builder) relu(x *G.Node) *G.Node {
 	return b.apply(G.Rectify(x))
 }
 
-// dropout multiplies x by a fresh mask of inverted dropout with drop
-// probability p at every training step; outside training it is x.
-func (b *builder) dropout(x *G.Node, p float64) *G.Node {
-	if b.err != nil || !b.train || p <= 0 {
-		return x
-	}
-	mask := b.input("dropout", x.Shape()...)
-	keep := float32(1 / (1 - p))
-	b.feeds = append(b.feeds, feed{node: mask, data: make([]float32, x.Shape().TotalSize()),
-		fill: func(rng *rand.Rand, dst []float32) {
-			for i := range dst {
-				dst[i] = 0
-				if rng.Float64() >= p {
-					dst[i] = keep
-				}
-			}
-		}})
-	return b.apply(G.HadamardProd(x, mask))
-}
-
 // redraw refills every feed from rng, in the order they were added.
 func (b *builder) redraw(rng *rand.Rand) error {
 	for _, f := range b.feeds {

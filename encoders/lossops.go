@@ -54,7 +54,7 @@ func (op mseOp) DiffWRT(int) []bool { return []bool{true, false, false} }
 func (op mseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	d := in[0].Dims()
 	gop := mseGradOp{opBase{fmt.Sprintf("wmse'(%d,%g)", d, op.scale), 4,
-		[]int{d, d, 1, 0, d}}, op.scale}
+		[]int{d, d, 1, 0, d}}, op.scale, &reuse{}}
 	dp, err := G.ApplyOp(gop, in[0], in[1], in[2], grad)
 	return G.Nodes{dp, nil, nil}, err
 }
@@ -63,6 +63,7 @@ func (op mseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 type mseGradOp struct {
 	opBase
 	scale float64
+	out   *reuse
 }
 
 func (op mseGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
@@ -80,8 +81,12 @@ func (op mseGradOp) Do(vs ...G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(p) != len(t) || len(w) == 0 || len(p)%len(w) != 0 {
+		return nil, fmt.Errorf("%w: mse gradient of %d values with %d rows",
+			ErrShapeMismatch, len(p), len(w))
+	}
 	cols := len(p) / len(w)
-	out := make([]float32, len(p))
+	out := op.out.get(len(p))
 	for j := range p {
 		c := 2 * op.scale * g * float64(w[j/cols])
 		out[j] = float32(c * (float64(p[j]) - float64(t[j])))

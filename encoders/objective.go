@@ -76,6 +76,9 @@ func (t *trainer) reconstruction(k int, code *G.Node) *G.Node {
 // projections of the embeddings.
 func (t *trainer) contrastive(embs G.Nodes) G.Nodes {
 	b, f := t.b, &t.feeds
+	if len(embs) < 2 {
+		return nil
+	}
 	proj := make(G.Nodes, len(embs))
 	rng := newRand(t.opt.Seed, saltHeads)
 	for k, v := range t.s.views {
@@ -166,46 +169,52 @@ func (t *trainer) dropModalities(idx []int) {
 	}
 }
 
+// fillView writes view k's rows. Each row draws from its own stream, seeded
+// in row order from the augmentation stream, so rows can be filled in
+// parallel with the same result for any number of workers.
 func (t *trainer) fillView(k int, idx []int) {
 	f, v := &t.feeds, t.s.views[k]
 	d := v.enc.inputLen()
 	present := 0
-	for _, p := range idx {
+	seeds := make([]uint64, len(idx))
+	for r, p := range idx {
 		if t.data[k][p] != nil {
 			present++
 		}
+		seeds[r] = t.rngAug.Uint64()
 	}
-	for r, p := range idx {
+	parallelFor(t.opt.Workers, len(idx), func(_, r int) {
 		x := f.xb[k][r*d : (r+1)*d]
-		clean := t.data[k][p]
+		clean := t.data[k][idx[r]]
 		if clean == nil {
 			clear(x)
 			t.setTarget(k, r, nil, 0)
-			continue
+			return
 		}
-		target := t.augmentRow(k, clean, x)
+		rng := rand.New(rand.NewPCG(seeds[r], uint64(k)))
+		target := t.augmentRow(rng, k, clean, x)
 		t.setTarget(k, r, target, t.aeScale[k]/float64(present))
 		if t.pretrain {
-			t.corruptRow(k, x)
+			t.corruptRow(rng, k, x)
 		}
-	}
+	})
 }
 
 // augmentRow writes the augmented clean row into x and returns it.
-func (t *trainer) augmentRow(k int, clean, x []float32) []float32 {
+func (t *trainer) augmentRow(rng *rand.Rand, k int, clean, x []float32) []float32 {
 	if t.s.views[k].name == Imaging {
-		drawAugmentation(t.rngAug, t.s.imageShape).apply(clean, x, t.s.imageShape)
+		drawAugmentation(rng, t.s.imageShape).apply(clean, x, t.s.imageShape)
 	} else {
 		copy(x, clean)
 	}
 	return x
 }
 
-func (t *trainer) corruptRow(k int, x []float32) {
+func (t *trainer) corruptRow(rng *rand.Rand, k int, x []float32) {
 	if t.s.views[k].name == Imaging {
-		corruptImage(t.rngAug, x, t.s.imageShape)
+		corruptImage(rng, x, t.s.imageShape)
 	} else {
-		corruptFeatures(t.rngAug, x)
+		corruptFeatures(rng, x)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 const (
 	maxBatch  = 32   // patients per step
 	nceTau    = 0.2  // InfoNCE temperature
-	nceWeight = 0.5  // weight of each modality pair's InfoNCE term
+	nceWeight = 2.0  // weight of each modality pair's InfoNCE term
 	supWeight = 1.0  // weight of the supervised term
 	maskRate  = 0.2  // share of features, or of image area, hidden from the encoder
 	noiseSD   = 0.1  // feature noise, in standard deviations
@@ -145,6 +145,7 @@ func (t *trainer) run(ctx context.Context, steps int) error {
 			if err := t.step(vm, solver, learn, perm[at:at+t.batch]); err != nil {
 				return fmt.Errorf("encoders: training step %d: %w", step, err)
 			}
+
 			step++
 		}
 	}

@@ -139,7 +139,7 @@ type coraGCN struct {
 	params []*G.Node
 	ws     [][]float64
 	mask   []float64 // hidden dropout mask
-	logits G.Value // copied out by a Read op (see net.logitV)
+	logits G.Value   // copied out by a Read op (see net.logitV)
 	loss   *G.Node
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
-	"math"
 	"math/rand/v2"
 	"slices"
 
@@ -254,5 +253,3 @@ func (m *Model) SetWorkers(n int) { m.opt.Workers = max(n, 1) }
 
 // Head returns the fitted head's name.
 func (m *Model) Head() string { return m.head }
-
-func isNaN(x float64) bool { return math.IsNaN(x) }

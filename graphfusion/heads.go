@@ -144,7 +144,8 @@ func matrixNode(g *G.ExprGraph, name string, r, c int, backing []float64) *G.Nod
 // standardiser.features), copied into the graph's own inputs; adj is needed
 // by the graph head only. dropout > 0 makes a training graph.
 func newNet(h headSpec, ps []param, feats [][]float64, present [][]float64, n int,
-	adj *gnn.CSR, dropout float64) (*net, error) {
+	adj *gnn.CSR, dropout float64) (_ *net, err error) {
+	defer recoverTo(&err)
 	nt := &net{g: G.NewGraph(), n: n, adj: adj, dropout: dropout}
 	if adj != nil {
 		nt.adjT, _ = adj.Transpose()
@@ -160,7 +161,6 @@ func newNet(h headSpec, ps []param, feats [][]float64, present [][]float64, n in
 		nt.presBuf = append(nt.presBuf, pb)
 		nt.present = append(nt.present, matrixNode(nt.g, fmt.Sprintf("m%d", v), n, 1, pb))
 	}
-	var err error
 	switch h.kind {
 	case kindGraph, kindLate:
 		nt.out, err = nt.buildPerView(h.kind == kindGraph)

@@ -131,7 +131,8 @@ type EvalRow struct {
 // WriteTable writes rows as an aligned text table.
 func WriteTable(w io.Writer, rows []EvalRow) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "head\tn\tpositives\tAUROC (95% CI)\tAUPRC (95% CI)\tBrier (95% CI)\tECE (95% CI)")
+	fmt.Fprintln(tw, "head\tn\tpositives\tAUROC (95% CI)\tAUPRC (95% CI)\t"+
+		"Brier (95% CI)\tECE (95% CI)")
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\n", r.Head, r.N, r.Positives,
 			fmtInterval(r.AUROC), fmtInterval(r.AUPRC), fmtInterval(r.Brier), fmtInterval(r.ECE))

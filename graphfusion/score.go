@@ -119,7 +119,6 @@ func (m *Model) combine(ps []patient, vs []patient, owner []int, outs [][]foldOu
 		for _, nb := range s.Similar[i] {
 			s.Edges = append(s.Edges, Edge{From: p.id, To: nb.ID, Weight: nb.Similarity})
 		}
-		base := j
 		j++
 		for v, ok := range p.present {
 			if ok {
@@ -127,7 +126,6 @@ func (m *Model) combine(ps []patient, vs []patient, owner []int, outs [][]foldOu
 				j++
 			}
 		}
-		_ = base
 	}
 	return s
 }

@@ -124,7 +124,8 @@ func softplus(x float64) float64 {
 // fit trains on tr (all rows are training patients) and stops early on
 // va; it returns the best validation logits.
 func (t *trainer) fit(ctx context.Context, tr inputs, ytr []float64,
-	va inputs, yva []float64) ([]float64, error) {
+	va inputs, yva []float64) (_ []float64, err error) {
+	defer recoverTo(&err)
 	nt, err := newNet(t.h, t.params, tr.feats, tr.present, tr.n, tr.adj, t.drop)
 	if err != nil {
 		return nil, err

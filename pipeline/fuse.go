@@ -77,7 +77,8 @@ func (n *night) targetModel(ctx context.Context, target string, in encoders.Inpu
 		return loadParts(tm)
 	}
 	key := newKey("model", n.opt.Version, n.cfg.Digest(), target).
-		floats64(in.Records).floats64(in.Variants).floats32(in.Image).sum()
+		floats64(in.Records).floats64(n.set.Training[target].Rows).
+		floats64(in.Variants).floats32(in.Image).sum()
 	var tm TargetModel
 	if n.work.load("model", key, &tm) && tm.Name == target {
 		n.model.Targets = append(n.model.Targets, tm)
@@ -95,7 +96,11 @@ func (n *night) targetModel(ctx context.Context, target string, in encoders.Inpu
 	return loadParts(&tm)
 }
 
-// train fits one target's encoders and fusion model.
+// train fits one target's encoders and fusion model. The encoders learn
+// from every patient's scoring inputs (no label is involved); the fusion
+// model learns from the training inputs, whose records features stop at an
+// index date for undiagnosed patients as they stop at onset for diagnosed
+// ones (features.Set.Training).
 func (n *night) train(ctx context.Context, target string, in encoders.Inputs) (TargetModel, error) {
 	seed := n.cfg.Seed
 	enc, err := encoders.Fit(ctx, in, nil, encoders.Options{
@@ -109,7 +114,9 @@ func (n *night) train(ctx context.Context, target string, in encoders.Inputs) (T
 	if tm.Encoders, err = enc.MarshalBinary(); err != nil {
 		return tm, err
 	}
-	emb, err := enc.Encode(ctx, in)
+	train := in
+	train.Records = n.set.Training[target].Rows
+	emb, err := enc.Encode(ctx, train)
 	if err != nil {
 		return tm, fmt.Errorf("encode: %w", err)
 	}

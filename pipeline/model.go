@@ -29,14 +29,14 @@ var ErrModelMismatch = errors.New("pipeline: model does not match")
 // model, the configuration they were trained with, and the digest of the
 // training inputs.
 type Model struct {
-	Kind           string        `json:"kind"`
-	Version        int           `json:"version"`
-	ToolVersion    string        `json:"tool_version"`
-	ConfigDigest   string        `json:"config_digest"`
-	Config         string        `json:"config"`
-	TrainingRunID  string        `json:"training_run_id"`
-	Spec           features.Spec `json:"features"`
-	Targets        []TargetModel `json:"targets"`
+	Kind          string        `json:"kind"`
+	Version       int           `json:"version"`
+	ToolVersion   string        `json:"tool_version"`
+	ConfigDigest  string        `json:"config_digest"`
+	Config        string        `json:"config"`
+	TrainingRunID string        `json:"training_run_id"`
+	Spec          features.Spec `json:"features"`
+	Targets       []TargetModel `json:"targets"`
 }
 
 // TargetModel holds the trained parts for one target.

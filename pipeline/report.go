@@ -19,6 +19,9 @@ func (n *night) finish(ctx context.Context) (*Result, error) {
 	run := n.reportRun()
 	res := &Result{Report: run, Model: n.model, Features: n.set,
 		Rejected: int64(n.count(fateRejected)) + int64(len(n.rows))}
+	for _, ts := range n.scored {
+		res.Targets = append(res.Targets, TargetResult{ts.target, ts.ds, ts.scores})
+	}
 	if n.opt.Out == "" {
 		c.Done()
 		return res, nil

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/clinfuse/clinfuse/graphfusion"
 	"github.com/clinfuse/clinfuse/ingest"
 	"github.com/clinfuse/clinfuse/ingest/features"
 	"github.com/clinfuse/clinfuse/reports"
@@ -49,6 +50,16 @@ type Result struct {
 	Model *Model
 	// Features are the per-patient features the model saw.
 	Features *features.Set
+	// Targets holds each target's fusion input and scores.
+	Targets []TargetResult
+}
+
+// TargetResult is one target's fusion input (embeddings, phenotype, labels)
+// and its scores.
+type TargetResult struct {
+	Target  string
+	Dataset graphfusion.Dataset
+	Scores  *graphfusion.Scores
 }
 
 // ErrNoPatients reports an export from which no patient could be scored.
@@ -69,10 +80,10 @@ type night struct {
 	builder  *features.Builder
 	patients map[string]bool
 	work     *work
-	set     *features.Set
-	images *imageSet
-	model  *Model
-	scored []targetScores
+	set      *features.Set
+	images   *imageSet
+	model    *Model
+	scored   []targetScores
 }
 
 // fate is what became of one input file.

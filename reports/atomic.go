@@ -21,37 +21,36 @@ type staged struct {
 
 // stage writes one output under a hidden temporary name in dir (mode 0600),
 // hashing it on the way, and syncs it to disk. On error nothing is left.
-func stage(dir, name string, write func(io.Writer) error) (st staged, err error) {
+func stage(dir, name string, write func(io.Writer) error) (staged, error) {
 	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
 	if err != nil {
-		return st, fmt.Errorf("reports: %s: %w", name, err)
+		return staged{}, fmt.Errorf("reports: %s: %w", name, err)
 	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err := f.Chmod(0o600); err != nil {
-		return st, fmt.Errorf("reports: %s: %w", name, err)
+	out, err := fill(f, name, write)
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return staged{}, fmt.Errorf("reports: %s: %w", name, err)
 	}
+	return staged{tmp: f.Name(), final: filepath.Join(dir, name), out: out}, nil
+}
+
+// fill writes, hashes, syncs and closes one temporary file.
+func fill(f *os.File, name string, write func(io.Writer) error) (Output, error) {
 	h := sha256.New()
 	cw := &countWriter{w: io.MultiWriter(f, h)}
 	bw := bufio.NewWriterSize(cw, 1<<16)
-	if err := write(bw); err != nil {
-		return st, fmt.Errorf("reports: %s: %w", name, err)
+	steps := []func() error{
+		func() error { return f.Chmod(0o600) },
+		func() error { return write(bw) },
+		bw.Flush, f.Sync, f.Close,
 	}
-	if err := bw.Flush(); err != nil {
-		return st, fmt.Errorf("reports: %s: %w", name, err)
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return Output{}, err
+		}
 	}
-	if err := f.Sync(); err != nil {
-		return st, fmt.Errorf("reports: %s: %w", name, err)
-	}
-	if err := f.Close(); err != nil {
-		return st, fmt.Errorf("reports: %s: %w", name, err)
-	}
-	out := Output{Name: name, Size: cw.n, SHA256: hexSum(h)}
-	return staged{tmp: f.Name(), final: filepath.Join(dir, name), out: out}, nil
+	return Output{Name: name, Size: cw.n, SHA256: hexSum(h)}, nil
 }
 
 type countWriter struct {
@@ -73,7 +72,8 @@ func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
 // was renamed. A folder holds a finished run exactly when it holds
 // manifest.json.
 func commit(dir string, outs []staged, manifest staged) error {
-	if err := os.Remove(filepath.Join(dir, ManifestName)); err != nil && !errors.Is(err, os.ErrNotExist) {
+	err := os.Remove(filepath.Join(dir, ManifestName))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("reports: %s: %w", ManifestName, err)
 	}
 	for i, s := range outs {
@@ -96,11 +96,11 @@ func commit(dir string, outs []staged, manifest staged) error {
 // syncDir makes the renames in dir durable.
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("reports: %w", err)
+	if err == nil {
+		err = d.Sync()
+		d.Close()
 	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
+	if err != nil {
 		return fmt.Errorf("reports: sync %s: %w", dir, err)
 	}
 	return nil

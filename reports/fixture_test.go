@@ -32,7 +32,8 @@ var hostile = []string{
 func testRun(n int, seed uint64) *Run {
 	rng := rand.New(rand.NewPCG(seed, 2))
 	cfg := schemas.Default()
-	cfg.Targets = append(cfg.Targets, schemas.Target{Name: "heart failure", Codes: []string{"I50*"}})
+	hf := schemas.Target{Name: "heart failure", Codes: []string{"I50*"}}
+	cfg.Targets = append(cfg.Targets, hf)
 	r := &Run{
 		ToolVersion: "0.1.0-test", Build: "go1.26.8 rev=abc123 codecs=openjpeg,charls",
 		Config: cfg, Seed: cfg.Seed, ModelDigest: digestOf("model"),
@@ -67,12 +68,16 @@ func (r *Run) addPatient(rng *rand.Rand, id string) {
 			k.Status = StatusDiagnosed
 		}
 		for s := range 4 {
-			k.Similar = append(k.Similar, Similar{PatientID: fmt.Sprintf("R%04d", rng.IntN(9999)),
-				Similarity: 0.5 + 0.1*float64(s), Outcome: []string{"diagnosed", "not diagnosed"}[s%2]})
+			k.Similar = append(k.Similar, Similar{
+				PatientID:  fmt.Sprintf("R%04d", rng.IntN(9999)),
+				Similarity: 0.5 + 0.1*float64(s),
+				Outcome:    []string{"diagnosed", "not diagnosed"}[s%2],
+			})
 		}
 		r.Risks = append(r.Risks, k)
 		for _, m := range modalities {
-			r.Contributions = append(r.Contributions, Contribution{id, t.Name, m, rng.NormFloat64() / 10})
+			c := Contribution{id, t.Name, m, rng.NormFloat64() / 10}
+			r.Contributions = append(r.Contributions, c)
 		}
 	}
 	for _, m := range modalities {
@@ -92,8 +97,8 @@ func (r *Run) addInputs(rng *rand.Rand, n int) {
 		fate, reason := FateUsed, ""
 		if i%7 == 3 {
 			fate, reason = FateRejected, "unsupported transfer syntax JPEG-LS"
-			r.Rejections = append(r.Rejections, Rejection{File: fmt.Sprintf("imaging/f%03d.dcm", i),
-				Stage: "ingest", Reason: reason})
+			r.Rejections = append(r.Rejections, Rejection{
+				File: fmt.Sprintf("imaging/f%03d.dcm", i), Stage: "ingest", Reason: reason})
 		}
 		r.Inputs = append(r.Inputs, Input{Path: fmt.Sprintf("imaging/f%03d.dcm", i),
 			Size: int64(1000 + rng.IntN(1000)), SHA256: digestOf(fmt.Sprint(i)), Kind: "dicom",
@@ -109,16 +114,20 @@ func (r *Run) addInputs(rng *rand.Rand, n int) {
 func (r *Run) addModelFacts() {
 	for _, t := range r.Config.Targets {
 		for _, head := range []string{"graph", "early", "late"} {
-			r.Quality = append(r.Quality, Quality{Target: t.Name, Head: head, N: 500, Positives: 60,
+			r.Quality = append(r.Quality, Quality{
+				Target: t.Name, Head: head, N: 500, Positives: 60,
 				AUROC: Interval{0.81, 0.77, 0.85}, AUPRC: Interval{0.42, 0.35, 0.5},
 				Brier: Interval{0.09, 0.08, 0.1}, ECE: Interval{0.03, 0.02, 0.05}})
 		}
 		for k := range 8 {
 			p := (float64(k) + 0.5) / 8
-			r.Calibration = append(r.Calibration, CalPoint{t.Name, p, p * (0.8 + 0.05*float64(k%3)), 40})
+			obs := p * (0.8 + 0.05*float64(k%3))
+			r.Calibration = append(r.Calibration, CalPoint{t.Name, p, obs, 40})
 		}
 	}
-	r.Completeness = []Completeness{{"images", 200, 60}, {"records", 200, 200}, {"variants", 200, 90}}
+	r.Completeness = []Completeness{
+		{"images", 200, 60}, {"records", 200, 200}, {"variants", 200, 90},
+	}
 }
 
 // withHostile puts hostile text into every field that comes from inputs.
@@ -137,7 +146,5 @@ func (r *Run) withHostile() *Run {
 	r.Training = hostile[0]
 	return r
 }
-
-type schemasTarget = schemas.Target
 
 func itoa(n int) string { return fmt.Sprint(n) }

@@ -194,7 +194,8 @@ func ReadManifest(name string) (*Manifest, error) {
 // check validates what CheckInputs and CompareOutputs rely on.
 func (m *Manifest) check() error {
 	if m.Format > ManifestFormat {
-		return fmt.Errorf("%w: format %d, this build reads %d", ErrUnsupported, m.Format, ManifestFormat)
+		return fmt.Errorf("%w: format %d, this build reads %d",
+			ErrUnsupported, m.Format, ManifestFormat)
 	}
 	if m.Format < 1 {
 		return fmt.Errorf("%w: format %d", ErrMalformed, m.Format)

@@ -53,12 +53,11 @@ func normalize(run *Run) (*Run, error) {
 // fillDigests fills or checks the config digest.
 func (r *Run) fillDigests() error {
 	d := r.Config.Digest()
-	if r.ConfigDigest == "" {
-		r.ConfigDigest = d
-	} else if r.ConfigDigest != d {
+	if r.ConfigDigest != "" && r.ConfigDigest != d {
 		return fmt.Errorf("%w: config digest %.12s does not match the config (%.12s)",
 			ErrInvalidRun, r.ConfigDigest, d)
 	}
+	r.ConfigDigest = d
 	return nil
 }
 
@@ -110,21 +109,45 @@ func isHexDigest(s string) bool {
 }
 
 // normalRisks checks every risk row, fills empty bands, sorts modalities
-// and similar patients, and sorts the rows by patient and target.
+// and similar patients, and sorts the rows by patient and target. Rows that
+// are already in that form are shared with the caller, not copied: the
+// risks are the largest part of a run.
 func (r *Run) normalRisks(in []Risk) ([]Risk, error) {
-	out := slices.Clone(in)
-	for i := range out {
-		if err := r.normalRisk(&out[i]); err != nil {
+	out, copied := in, false
+	for i := range in {
+		k := in[i]
+		if err := r.normalRisk(&k); err != nil {
 			return nil, fmt.Errorf("%w: risk row %d: %w", ErrInvalidRun, i+1, err)
 		}
+		if !copied && !sameRisk(k, in[i]) {
+			out, copied = slices.Clone(in), true
+		}
+		if copied {
+			out[i] = k
+		}
 	}
-	slices.SortFunc(out, compareRiskKey)
+	if !slices.IsSortedFunc(out, compareRiskKey) {
+		out = slices.Clone(out)
+		slices.SortFunc(out, compareRiskKey)
+	}
 	for i := 1; i < len(out); i++ {
 		if compareRiskKey(out[i-1], out[i]) == 0 {
 			return nil, fmt.Errorf("%w: two risk rows share a patient and target", ErrInvalidRun)
 		}
 	}
 	return out, nil
+}
+
+// sameRisk reports whether normalizing left a row as it was.
+func sameRisk(a, b Risk) bool {
+	return a.Band == b.Band && sameSlice(a.Modalities, b.Modalities) &&
+		sameSlice(a.Similar, b.Similar)
+}
+
+// sameSlice reports whether two slices are the same elements of the same
+// array.
+func sameSlice[T any](a, b []T) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 func compareRiskKey(a, b Risk) int {
@@ -138,8 +161,8 @@ func (r *Run) normalRisk(k *Risk) error {
 	if !r.hasTarget(k.Target) {
 		return fmt.Errorf("target %q is not configured", k.Target)
 	}
-	if !inUnit(k.Risk) || !inUnit(k.Low) || !inUnit(k.High) || k.Low > k.Risk || k.Risk > k.High {
-		return fmt.Errorf("risk %v with interval [%v, %v] is not an ordered interval in [0,1]",
+	if !inUnit(k.Risk) || !inUnit(k.Low) || !inUnit(k.High) || k.Low > k.High {
+		return fmt.Errorf("risk %v or its interval [%v, %v] is outside [0,1] or reversed",
 			k.Risk, k.Low, k.High)
 	}
 	if k.Status != StatusDiagnosed && k.Status != StatusUndiagnosed {
@@ -150,25 +173,44 @@ func (r *Run) normalRisk(k *Risk) error {
 		return fmt.Errorf("band %q disagrees with the configured band %q", k.Band, band)
 	}
 	k.Band = band
-	k.Modalities = slices.Compact(slices.Sorted(slices.Values(k.Modalities)))
+	k.Modalities = sortedUnique(k.Modalities)
 	k.Similar = r.topSimilar(k.Similar)
 	return nil
 }
 
 func (r *Run) hasTarget(name string) bool {
-	return slices.ContainsFunc(r.Config.Targets, func(t schemas.Target) bool { return t.Name == name })
+	return slices.ContainsFunc(r.Config.Targets, func(t schemas.Target) bool {
+		return t.Name == name
+	})
 }
 
 func inUnit(v float64) bool { return v >= 0 && v <= 1 }
 
+// sortedUnique returns s sorted without repeats: s itself when it already
+// is (the usual case, which then costs no memory), a sorted copy otherwise.
+func sortedUnique(s []string) []string {
+	for i := 1; i < len(s); i++ {
+		if s[i-1] >= s[i] {
+			return slices.Compact(slices.Sorted(slices.Values(s)))
+		}
+	}
+	return s
+}
+
 // topSimilar keeps the configured number of similar patients, most similar
-// first, ties by patient id.
+// first, ties by patient id; it copies only when the order must change.
 func (r *Run) topSimilar(in []Similar) []Similar {
-	out := slices.Clone(in)
-	slices.SortFunc(out, func(a, b Similar) int {
-		return cmp.Or(cmp.Compare(b.Similarity, a.Similarity), strings.Compare(a.PatientID, b.PatientID))
-	})
-	return out[:min(len(out), max(r.Config.Report.Similar, 0))]
+	bySimilarity := func(a, b Similar) int {
+		return cmp.Or(cmp.Compare(b.Similarity, a.Similarity),
+			strings.Compare(a.PatientID, b.PatientID))
+	}
+	out := in
+	if !slices.IsSortedFunc(in, bySimilarity) {
+		out = slices.Clone(in)
+		slices.SortFunc(out, bySimilarity)
+	}
+	n := min(len(out), max(r.Config.Report.Similar, 0))
+	return out[:n:n]
 }
 
 func sortedRejections(in []Rejection) []Rejection {

@@ -102,7 +102,8 @@ type Stage struct {
 type Risk struct {
 	PatientID, Target string
 	// Risk is a calibrated probability in [0,1]; Low and High bound its
-	// 95% interval.
+	// 95% interval (Low <= High, both in [0,1]). The interval need not
+	// contain Risk: a bootstrap percentile interval sometimes does not.
 	Risk, Low, High float64
 	// Band is the band name from the configuration; Write fills it from
 	// the configuration when empty.

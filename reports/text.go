@@ -35,7 +35,8 @@ func cleanText(s string) string {
 
 func isClean(s string) bool {
 	for _, r := range s {
-		if r < 0x20 || (r >= 0x7F && r <= 0x9F) || r >= 0xFFFE && r <= 0xFFFF || r == utf8.RuneError {
+		if r < 0x20 || (r >= 0x7F && r <= 0x9F) || r == 0xFFFE || r == 0xFFFF ||
+			r == utf8.RuneError {
 			return false
 		}
 	}

@@ -44,27 +44,34 @@ func checkInput(ctx context.Context, root string, in ManifestInput) error {
 		return err
 	}
 	name := filepath.Join(root, filepath.FromSlash(in.Path))
-	fi, err := os.Lstat(name)
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%w: input %s: missing", ErrMismatch, in.Path)
-	}
-	if err != nil {
-		return fmt.Errorf("reports: input %s: %w", in.Path, err)
-	}
-	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%w: input %s: no longer a regular file", ErrMismatch, in.Path)
-	}
-	if fi.Size() != in.Size {
-		return fmt.Errorf("%w: input %s: size %d, manifest says %d", ErrMismatch, in.Path,
-			fi.Size(), in.Size)
+	if err := checkInputSize(name, in); err != nil {
+		return err
 	}
 	sum, _, err := hashFile(ctx, name)
 	if err != nil {
 		return fmt.Errorf("reports: input %s: %w", in.Path, err)
 	}
 	if sum != in.SHA256 {
-		return fmt.Errorf("%w: input %s: content differs from the manifest (sha256 %.12s, was %.12s)",
-			ErrMismatch, in.Path, sum, in.SHA256)
+		return fmt.Errorf("%w: input %s: content differs from the manifest "+
+			"(sha256 %.12s, was %.12s)", ErrMismatch, in.Path, sum, in.SHA256)
+	}
+	return nil
+}
+
+// checkInputSize checks that an input is still a regular file of the
+// recorded size.
+func checkInputSize(name string, in ManifestInput) error {
+	fi, err := os.Lstat(name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%w: input %s: missing", ErrMismatch, in.Path)
+	case err != nil:
+		return fmt.Errorf("reports: input %s: %w", in.Path, err)
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("%w: input %s: no longer a regular file", ErrMismatch, in.Path)
+	case fi.Size() != in.Size:
+		return fmt.Errorf("%w: input %s: size %d, manifest says %d", ErrMismatch, in.Path,
+			fi.Size(), in.Size)
 	}
 	return nil
 }
@@ -148,11 +155,7 @@ func compareOutput(ctx context.Context, o Output, orig, dir string) error {
 	if err != nil {
 		return fmt.Errorf("reports: output %s: %w", o.Name, err)
 	}
-	origOK := true
-	if orig != "" {
-		osum, _, err := hashFile(ctx, filepath.Join(orig, o.Name))
-		origOK = err == nil && osum == o.SHA256
-	}
+	origOK := orig == "" || matches(ctx, filepath.Join(orig, o.Name), o.SHA256)
 	if sum == o.SHA256 && origOK {
 		return nil
 	}
@@ -160,12 +163,26 @@ func compareOutput(ctx context.Context, o Output, orig, dir string) error {
 	if sum == o.SHA256 {
 		what = "original copy differs from the manifest"
 	}
-	if orig != "" {
-		if where, err := firstDifference(filepath.Join(orig, o.Name), got); err == nil && where != "" {
-			what += "; original and re-run first differ " + where
-		}
+	return fmt.Errorf("%w: output %s: %s%s", ErrMismatch, o.Name, what, locate(orig, got))
+}
+
+// matches reports whether a file exists and has the given digest.
+func matches(ctx context.Context, name, sha string) bool {
+	sum, _, err := hashFile(ctx, name)
+	return err == nil && sum == sha
+}
+
+// locate says where the original copy of an output first differs from got,
+// or "" when there is no original to compare with.
+func locate(orig, got string) string {
+	if orig == "" {
+		return ""
 	}
-	return fmt.Errorf("%w: output %s: %s", ErrMismatch, o.Name, what)
+	where, err := firstDifference(filepath.Join(orig, filepath.Base(got)), got)
+	if err != nil || where == "" {
+		return ""
+	}
+	return "; original and re-run first differ " + where
 }
 
 func sameDir(a, b string) bool {

@@ -37,14 +37,22 @@ type book struct {
 	st   styles
 	outs []Output // outputs written before the workbook, for the Audit sheet
 	cut  int      // cells cut to Excel's limit
+	row  []any    // reused by riskRow
 }
 
 // writeWorkbook writes report.xlsx for a normalized run to w.
 // It returns the number of cells cut to Excel's limit.
-func writeWorkbook(ctx context.Context, w io.Writer, run *Run, outs []Output) (int, error) {
-	f := excelize.NewFile()
+//
+// Streamed rows beyond 16 MB spill to temporary files in tmpDir ("" means
+// the system's), removed before writeWorkbook returns.
+func writeWorkbook(ctx context.Context, w io.Writer, run *Run, outs []Output,
+	tmpDir string) (int, error) {
+	f := excelize.NewFile(excelize.Options{TmpDir: tmpDir})
 	defer f.Close()
-	f.SetZipWriter(newStableZip)
+	// excelize builds the archive in a buffer of its own and then copies
+	// it to w; the stable zip writer writes to w directly instead, so the
+	// buffer stays empty and the archive is held in memory only once.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newStableZip(w) })
 	b := &book{f: f, run: run, outs: outs}
 	if err := b.prepare(); err != nil {
 		return 0, fmt.Errorf("reports: workbook: %w", err)
@@ -67,8 +75,8 @@ func writeWorkbook(ctx context.Context, w io.Writer, run *Run, outs []Output) (i
 	return b.cut, nil
 }
 
-// prepare creates the sheets, styles and fixed document properties: no
-// clock, user or host enters the file.
+// prepare creates the sheets, styles, page setups and fixed document
+// properties.
 func (b *book) prepare() error {
 	if err := b.f.SetSheetName("Sheet1", Sheets[0]); err != nil {
 		return err
@@ -79,23 +87,34 @@ func (b *book) prepare() error {
 		}
 	}
 	b.f.SetActiveSheet(0)
-	err := b.f.SetDocProps(&excelize.DocProperties{
-		Title:    "clinfuse risk report",
-		Subject:  "Diagnosis risk of undiagnosed patients",
-		Creator:  "clinfuse",
-		Created:  "1980-01-01T00:00:00Z",
-		Modified: "1980-01-01T00:00:00Z",
-	})
-	if err != nil {
+	if err := b.f.SetDocProps(fixedDocProps); err != nil {
 		return err
 	}
+	if err := b.pageSetups(); err != nil {
+		return err
+	}
+	var err error
+	b.st, err = newStyles(b.f, len(b.run.Config.Report.Bands))
+	return err
+}
+
+// fixedDocProps are the workbook's core properties: no clock, user or host
+// enters the file.
+var fixedDocProps = &excelize.DocProperties{
+	Title:    "clinfuse risk report",
+	Subject:  "Diagnosis risk of undiagnosed patients",
+	Creator:  "clinfuse",
+	Created:  "1980-01-01T00:00:00Z",
+	Modified: "1980-01-01T00:00:00Z",
+}
+
+func (b *book) pageSetups() error {
 	for _, s := range Sheets {
 		if err := b.pageSetup(s); err != nil {
 			return err
 		}
 	}
-	b.st, err = newStyles(b.f, len(b.run.Config.Report.Bands))
-	return err
+	return nil
 }
 
 // pageSetup prints each sheet landscape, one page wide, header repeated.
@@ -119,7 +138,8 @@ func (b *book) risksSheet(ctx context.Context) error {
 	rows := b.undiagnosed()
 	cols := b.riskColumns(true)
 	t := table{sheet: SheetRisks, cols: cols, n: len(rows), header: true,
-		row: func(i int) []any { return b.riskRow(&b.run.Risks[rows[i]], true) },
+		row:        func(i int) []any { return b.riskRow(&b.run.Risks[rows[i]], true) },
+		freezeCols: 1,
 		setup: func(sw *excelize.StreamWriter, last int) error {
 			return b.riskFormats(SheetRisks, len(cols), last)
 		},
@@ -127,7 +147,7 @@ func (b *book) risksSheet(ctx context.Context) error {
 	if len(rows) == 0 {
 		t.n, t.row = 1, func(int) []any { return []any{"No undiagnosed patient was scored."} }
 	}
-	if err := b.printTitles(SheetRisks); err != nil {
+	if err := b.printTitles(SheetRisks, b.printedRiskColumns()); err != nil {
 		return err
 	}
 	return b.writeTable(ctx, t)
@@ -164,7 +184,7 @@ func cmpFloat(a, b float64) int {
 
 func (b *book) riskColumns(similar bool) []column {
 	cols := []column{
-		{title: "Patient ID", min: 12, max: 40},
+		{title: "Patient ID", min: 12, max: 44},
 		{title: "Target", min: 10, max: 30},
 		{title: "Risk", num: b.st.pct, min: 9, max: 9},
 		{title: "95% interval", text: b.st.center, min: 14, max: 16},
@@ -174,35 +194,56 @@ func (b *book) riskColumns(similar bool) []column {
 		{title: "Driver of the score", min: 10, max: 20},
 		{title: "Data available", min: 12, max: 36},
 	}
-	if !similar {
+	if !similar || b.similarCount() == 0 {
 		return cols
 	}
+	cols = append(cols, column{title: "Most similar patients: outcome (similarity)",
+		min: 20, max: 64})
 	for k := range b.similarCount() {
-		cols = append(cols, column{
-			title: fmt.Sprintf("Similar patient %d: outcome (similarity)", k+1),
-			min:   16, max: 48,
-		})
+		cols = append(cols, column{title: fmt.Sprintf("Similar patient %d", k+1),
+			min: 12, max: 44})
 	}
 	return cols
 }
 
+// printedRiskColumns is the number of columns of the Risks sheet printed:
+// all but the similar patients' ids, which matter on screen only.
+func (b *book) printedRiskColumns() int {
+	return len(b.riskColumns(false)) + min(b.similarCount(), 1)
+}
+
+// riskRow returns the cells of one risk row, in a slice reused by the next
+// call.
 func (b *book) riskRow(r *Risk, similar bool) []any {
-	row := []any{
+	row := append(b.row[:0],
 		r.PatientID, r.Target, r.Risk, intervalText(r.Low, r.High), r.Band,
 		ageYears(r.Age), r.Sex, r.Driver, strings.Join(r.Modalities, ", "),
-	}
-	if !similar {
-		return row
-	}
-	for k := range b.similarCount() {
-		if k >= len(r.Similar) {
-			row = append(row, nil)
-			continue
+	)
+	if similar && b.similarCount() > 0 {
+		row = append(row, similarSummary(r.Similar))
+		for k := range b.similarCount() {
+			var id any
+			if k < len(r.Similar) {
+				id = r.Similar[k].PatientID
+			}
+			row = append(row, id)
 		}
-		s := r.Similar[k]
-		row = append(row, fmt.Sprintf("%s: %s (%s)", s.PatientID, s.Outcome, fixed(s.Similarity, 2)))
 	}
+	b.row = row
 	return row
+}
+
+// similarSummary lists the similar patients' outcomes and similarities,
+// most similar first: "diagnosed (0.92), undiagnosed (0.90)".
+func similarSummary(sim []Similar) any {
+	if len(sim) == 0 {
+		return nil
+	}
+	parts := make([]string, len(sim))
+	for k, s := range sim {
+		parts[k] = s.Outcome + " (" + fixed(s.Similarity, 2) + ")"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // intervalText renders a 95% interval as percentages, e.g. "21.0–48.3%".
@@ -220,26 +261,13 @@ func ageYears(a float64) any {
 	return int64(a)
 }
 
-// riskFormats adds the band colours (by the numeric risk in column C, so
-// no configured text enters a formula), the risk bar and the filter.
+// riskFormats adds the band colours, the risk bar and the filter.
 func (b *book) riskFormats(sheet string, ncols, last int) error {
 	if last < 2 {
 		return nil
 	}
-	bands := b.run.Config.Report.Bands
-	var opts []excelize.ConditionalFormatOptions
-	lo := 0.0
-	for i, band := range bands {
-		expr := fmt.Sprintf("AND($C2>=%s,$C2<%s)", formatFloat(lo), formatFloat(band.Below))
-		if i == len(bands)-1 {
-			expr = fmt.Sprintf("$C2>=%s", formatFloat(lo))
-		}
-		opts = append(opts, excelize.ConditionalFormatOptions{
-			Type: "formula", Criteria: expr, Format: &b.st.bands[i],
-		})
-		lo = band.Below
-	}
-	if err := b.f.SetConditionalFormat(sheet, fmt.Sprintf("E2:E%d", last), opts); err != nil {
+	bands := fmt.Sprintf("E2:E%d", last)
+	if err := b.f.SetConditionalFormat(sheet, bands, b.bandRules()); err != nil {
 		return err
 	}
 	bar := []excelize.ConditionalFormatOptions{{
@@ -249,13 +277,40 @@ func (b *book) riskFormats(sheet string, ncols, last int) error {
 	if err := b.f.SetConditionalFormat(sheet, fmt.Sprintf("C2:C%d", last), bar); err != nil {
 		return err
 	}
-	end, _ := excelize.CoordinatesToCellName(ncols, last)
-	return b.f.AutoFilter(sheet, "A1:"+end, nil)
+	return b.f.AutoFilter(sheet, "A1:"+cellRef(ncols, last), nil)
 }
 
-func (b *book) printTitles(sheet string) error {
+// bandRules colour each band by the numeric risk in column C of the same
+// row: the formulas hold numbers only, never configured or input text.
+func (b *book) bandRules() []excelize.ConditionalFormatOptions {
+	bands := b.run.Config.Report.Bands
+	var rules []excelize.ConditionalFormatOptions
+	lo := 0.0
+	for i, band := range bands {
+		expr := fmt.Sprintf("AND($C2>=%s,$C2<%s)", formatFloat(lo), formatFloat(band.Below))
+		if i == len(bands)-1 {
+			expr = fmt.Sprintf("$C2>=%s", formatFloat(lo))
+		}
+		rules = append(rules, excelize.ConditionalFormatOptions{
+			Type: "formula", Criteria: expr, Format: &b.st.bands[i],
+		})
+		lo = band.Below
+	}
+	return rules
+}
+
+// printTitles repeats the header row on every printed page and prints the
+// first ncols columns (0: all).
+func (b *book) printTitles(sheet string, ncols int) error {
+	err := b.f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", RefersTo: quoteSheet(sheet) + "!$1:$1", Scope: sheet,
+	})
+	if err != nil || ncols == 0 {
+		return err
+	}
+	col, _ := excelize.ColumnNumberToName(ncols)
 	return b.f.SetDefinedName(&excelize.DefinedName{
-		Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$1", Scope: sheet,
+		Name: "_xlnm.Print_Area", RefersTo: quoteSheet(sheet) + "!$A:$" + col, Scope: sheet,
 	})
 }
 
@@ -269,10 +324,13 @@ func (b *book) diagnosedSheet(ctx context.Context) error {
 		}
 	}
 	rs := b.run.Risks
-	slices.SortStableFunc(rows, func(i, j int) int { return strings.Compare(rs[i].Target, rs[j].Target) })
+	slices.SortStableFunc(rows, func(i, j int) int {
+		return strings.Compare(rs[i].Target, rs[j].Target)
+	})
 	cols := b.riskColumns(false)
 	t := table{sheet: SheetDiagnosed, cols: cols, n: len(rows), header: true,
-		row: func(i int) []any { return b.riskRow(&rs[rows[i]], false) },
+		row:        func(i int) []any { return b.riskRow(&rs[rows[i]], false) },
+		freezeCols: 1,
 		setup: func(sw *excelize.StreamWriter, last int) error {
 			return b.riskFormats(SheetDiagnosed, len(cols), last)
 		},
@@ -280,7 +338,7 @@ func (b *book) diagnosedSheet(ctx context.Context) error {
 	if len(rows) == 0 {
 		t.n, t.row = 1, func(int) []any { return []any{"No patient carries a target diagnosis."} }
 	}
-	if err := b.printTitles(SheetDiagnosed); err != nil {
+	if err := b.printTitles(SheetDiagnosed, len(cols)); err != nil {
 		return err
 	}
 	return b.writeTable(ctx, t)

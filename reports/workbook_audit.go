@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -12,54 +13,55 @@ import (
 // trained on.
 func (b *book) qualitySheet(context.Context) error {
 	c := &cursor{b: b, sheet: SheetQuality}
-	r := b.run
-	if err := c.put(0, styled{"Model quality on held-out patients", b.st.title}); err != nil {
-		return err
-	}
-	note := "Each patient was scored by a model that did not see that patient's label. " +
+	c.put(0, styled{"Model quality on held-out patients", b.st.title})
+	c.note("Each patient was scored by a model that did not see that patient's label. " +
 		"Undiagnosed patients count as negatives, so these figures understate how well " +
-		"the risk ranks patients whose disease is not yet recorded."
-	if err := c.put(0, styled{note, b.st.note}); err != nil {
-		return err
-	}
-	c.skip()
-	err := c.header("Target", "Head", "Used for this report", "Patients", "Positives",
+		"the risk ranks patients whose disease is not yet recorded.")
+	c.row++
+	c.header("Target", "Head", "Used for this report", "Patients", "Positives",
 		"AUROC", "95% interval", "AUPRC", "95% interval", "Brier score", "95% interval",
 		"Calibration error (ECE)", "95% interval")
-	if err != nil {
-		return err
+	for _, q := range b.run.Quality {
+		c.put(b.st.dec3, b.qualityRow(q)...)
 	}
-	for _, q := range r.Quality {
-		if err := c.put(b.st.dec3, b.qualityRow(q)...); err != nil {
-			return err
-		}
+	if len(b.run.Quality) == 0 {
+		c.note("No evaluation was run.")
 	}
-	if len(r.Quality) == 0 {
-		if err := c.put(0, styled{"No evaluation was run.", b.st.note}); err != nil {
-			return err
-		}
-	}
-	if err := b.trainedOn(c); err != nil {
-		return err
-	}
-	return b.qualityWidths()
+	b.trainedOn(c)
+	c.widths(22, 12, 11, 10, 10, 9, 14, 9, 14, 9, 14, 12, 14)
+	return c.err
 }
 
 func (b *book) qualityRow(q Quality) []any {
 	used := "no"
-	if q.Head == b.run.Config.Model.Head {
+	if q.Head == b.run.Config.Model.Head || b.headsOf(q.Target) == 1 {
 		used = "yes"
 	}
 	row := []any{q.Target, q.Head, used, styled{int64(q.N), b.st.int},
 		styled{int64(q.Positives), b.st.int}}
 	for _, iv := range []Interval{q.AUROC, q.AUPRC, q.Brier, q.ECE} {
-		row = append(row, nanToNil(iv.Value), intervalRange(iv))
+		row = append(row, numberOrNA(iv.Value), intervalRange(iv))
 	}
 	return row
 }
 
-func nanToNil(v float64) any {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+// headsOf counts the quality rows of a target: a lone row is the evaluation
+// of the risks this report shows, whatever its head is called.
+func (b *book) headsOf(target string) int {
+	n := 0
+	for _, q := range b.run.Quality {
+		if q.Target == target {
+			n++
+		}
+	}
+	return n
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// numberOrNA returns v, or "n/a" when it could not be computed.
+func numberOrNA(v float64) any {
+	if !finite(v) {
 		return "n/a"
 	}
 	return v
@@ -67,44 +69,21 @@ func nanToNil(v float64) any {
 
 // intervalRange renders an interval as "0.712–0.801", or "n/a".
 func intervalRange(iv Interval) string {
-	if math.IsNaN(iv.Low) || math.IsNaN(iv.High) || math.IsInf(iv.Low, 0) || math.IsInf(iv.High, 0) {
+	if !finite(iv.Low) || !finite(iv.High) {
 		return "n/a"
 	}
 	return fixed(iv.Low, 3) + "–" + fixed(iv.High, 3)
 }
 
-func (b *book) trainedOn(c *cursor) error {
-	if err := c.section("What the model was trained on"); err != nil {
-		return err
-	}
-	text := b.run.Training
-	if text == "" {
-		text = "Not stated by the run."
-	}
-	if err := c.put(0, styled{text, b.st.wrap}); err != nil {
-		return err
-	}
-	if err := b.f.MergeCell(SheetQuality, cellRef(1, c.row), cellRef(8, c.row)); err != nil {
-		return err
-	}
+// trainedOn writes what the model was trained on in a wide wrapped cell.
+func (b *book) trainedOn(c *cursor) {
+	c.section("What the model was trained on")
+	text := cmp.Or(b.run.Training, "Not stated by the run.")
+	c.put(0, styled{text, b.st.wrap})
+	row := c.row
+	c.do(func() error { return b.f.MergeCell(SheetQuality, cellRef(1, row), cellRef(8, row)) })
 	lines := math.Ceil(displayWidth(text)/110) + 1
-	return b.f.SetRowHeight(SheetQuality, c.row, min(15*lines, 409))
-}
-
-func (b *book) qualityWidths() error {
-	widths := []float64{22, 12, 11, 10, 10, 9, 14, 9, 14, 9, 14, 12, 14}
-	for j, w := range widths {
-		col, _ := excelize.ColumnNumberToName(j + 1)
-		if err := b.f.SetColWidth(SheetQuality, col, col, w); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func cellRef(col, row int) string {
-	ref, _ := excelize.CoordinatesToCellName(col, row)
-	return ref
+	c.do(func() error { return b.f.SetRowHeight(SheetQuality, row, min(15*lines, 409)) })
 }
 
 // rejectedSheet lists every rejected file or row with its reason.
@@ -113,7 +92,7 @@ func (b *book) rejectedSheet(ctx context.Context) error {
 	t := table{sheet: SheetRejected, n: len(rej), header: true,
 		cols: []column{
 			{title: "File", min: 20, max: 60},
-			{title: "Line", num: b.st.int, min: 8, max: 8},
+			{title: "Line", num: b.st.int, min: 12, max: 12},
 			{title: "Stage", min: 10, max: 16},
 			{title: "Reason", min: 30, max: 90},
 		},
@@ -132,7 +111,7 @@ func (b *book) rejectedSheet(ctx context.Context) error {
 	if len(rej) == 0 {
 		t.n, t.row = 1, func(int) []any { return []any{"No input was rejected."} }
 	}
-	if err := b.printTitles(SheetRejected); err != nil {
+	if err := b.printTitles(SheetRejected, 0); err != nil {
 		return err
 	}
 	return b.writeTable(ctx, t)
@@ -172,53 +151,60 @@ func (b *book) auditSheet(ctx context.Context) error {
 func (b *book) cutRow() []any {
 	text := "none"
 	if b.cut > 0 {
-		text = fmt.Sprintf("%d (each cut cell says so; the Parquet files hold the full text)", b.cut)
+		text = fmt.Sprintf("%d (each cut cell says so; the Parquet files hold the full text)",
+			b.cut)
 	}
 	return []any{styled{"Cells cut to Excel's 32,767-character limit", b.st.bold}, text}
 }
 
 func (b *book) auditHead() [][]any {
-	r := b.run
-	label := func(s string) styled { return styled{s, b.st.bold} }
-	hdr := func(s ...string) []any {
-		out := make([]any, len(s))
-		for i, v := range s {
-			out[i] = styled{v, b.st.header}
-		}
-		return out
-	}
-	rows := [][]any{
-		{styled{"Audit", b.st.title}},
-		{label("Run ID"), r.RunID},
-		{label("Tool version"), r.ToolVersion},
-		{label("Build"), r.Build},
-		{label("Config digest (SHA-256)"), r.ConfigDigest},
-		{label("Seed"), fmt.Sprint(r.Seed)},
-		{label("Model digest (SHA-256)"), r.ModelDigest},
-		{label("Fusion head"), r.Config.Model.Head},
-		{label("Inputs"), fateCounts(r.Inputs)},
-		{label("Inputs digest (SHA-256)"), InputsDigest(r.Inputs)},
-		{label("Rejected files and rows"), int64(len(r.Rejections))},
-		{},
-		{label("Known limits that touched this run")},
-	}
-	for _, l := range r.Limits {
+	rows := append(b.auditFacts(), []any{}, []any{b.bold("Known limits that touched this run")})
+	for _, l := range b.run.Limits {
 		rows = append(rows, []any{nil, l})
 	}
-	if len(r.Limits) == 0 {
+	if len(b.run.Limits) == 0 {
 		rows = append(rows, []any{nil, "none reported"})
 	}
-	rows = append(rows, []any{}, hdr("Stage", "In", "Out", "Rejected"))
-	for _, s := range r.Stages {
+	rows = append(rows, []any{}, b.headerRow("Stage", "In", "Out", "Rejected"))
+	for _, s := range b.run.Stages {
 		rows = append(rows, []any{s.Name, s.In, s.Out, s.Rejected})
 	}
-	rows = append(rows, []any{}, hdr("Output", "Bytes", "SHA-256"))
+	rows = append(rows, []any{}, b.headerRow("Output", "Bytes", "SHA-256"))
 	for _, o := range b.outs {
 		rows = append(rows, []any{o.Name, o.Size, o.SHA256})
 	}
-	rows = append(rows, []any{styled{"report.xlsx and manifest.json: see manifest.json", b.st.note}},
-		[]any{}, hdr("Input", "Bytes", "SHA-256", "Kind", "Fate", "Reason"))
-	return rows
+	note := styled{"report.xlsx and manifest.json: see manifest.json", b.st.note}
+	return append(rows, []any{note}, []any{},
+		b.headerRow("Input", "Bytes", "SHA-256", "Kind", "Fate", "Reason"))
+}
+
+// auditFacts are the key facts of the run, one per row.
+func (b *book) auditFacts() [][]any {
+	r := b.run
+	return [][]any{
+		{styled{"Audit", b.st.title}},
+		{b.bold("Run ID"), r.RunID},
+		{b.bold("Tool version"), r.ToolVersion},
+		{b.bold("Build"), r.Build},
+		{b.bold("Config digest (SHA-256)"), r.ConfigDigest},
+		{b.bold("Seed"), fmt.Sprint(r.Seed)},
+		{b.bold("Model digest (SHA-256)"), r.ModelDigest},
+		{b.bold("Fusion head"), r.Config.Model.Head},
+		{b.bold("Inputs"), fateCounts(r.Inputs)},
+		{b.bold("Inputs digest (SHA-256)"), InputsDigest(r.Inputs)},
+		{b.bold("Rejected files and rows"), int64(len(r.Rejections))},
+	}
+}
+
+func (b *book) bold(s string) styled { return styled{s, b.st.bold} }
+
+// headerRow is a row of column titles inside a sheet.
+func (b *book) headerRow(titles ...string) []any {
+	out := make([]any, len(titles))
+	for i, t := range titles {
+		out[i] = styled{t, b.st.header}
+	}
+	return out
 }
 
 // fateCounts summarises the inputs, e.g. "12 files: 10 used, 2 rejected".

@@ -166,7 +166,8 @@ func readWithOpenpyxl(t *testing.T, name string) openpyxlDump {
 func TestWorkbookWithOpenpyxl(t *testing.T) {
 	r, dir, m := hostileRun(t)
 	d := readWithOpenpyxl(t, filepath.Join(dir, NameWorkbook))
-	if d.Active != SheetRisks || d.Creator != "clinfuse" || !strings.HasPrefix(d.Created, "1980-01-01") {
+	if d.Active != SheetRisks || d.Creator != "clinfuse" ||
+		!strings.HasPrefix(d.Created, "1980-01-01") {
 		t.Errorf("active %q, creator %q, created %q", d.Active, d.Creator, d.Created)
 	}
 	if len(d.Sheets) != len(Sheets) {
@@ -180,9 +181,11 @@ func TestWorkbookWithOpenpyxl(t *testing.T) {
 		text[s.Title] = sheetText(t, s.Title, s.Rows)
 	}
 	risks, diag, rej := d.Sheets[0], d.Sheets[1], d.Sheets[4]
-	checkTable(t, risks.Title, risks.Freeze, risks.Filter, len(risks.Rows), countStatus(r, StatusUndiagnosed))
-	checkTable(t, diag.Title, diag.Freeze, diag.Filter, len(diag.Rows), countStatus(r, StatusDiagnosed))
-	checkTable(t, rej.Title, rej.Freeze, rej.Filter, len(rej.Rows), len(r.Rejections))
+	checkTable(t, risks.Title, risks.Freeze, "B2", risks.Filter, len(risks.Rows),
+		countStatus(r, StatusUndiagnosed))
+	checkTable(t, diag.Title, diag.Freeze, "B2", diag.Filter, len(diag.Rows),
+		countStatus(r, StatusDiagnosed))
+	checkTable(t, rej.Title, rej.Freeze, "A2", rej.Filter, len(rej.Rows), len(r.Rejections))
 	if !slices.Contains(risks.Conditional, "E2:E"+itoa(len(risks.Rows))) {
 		t.Errorf("Risks band colours missing: %v", risks.Conditional)
 	}
@@ -190,7 +193,8 @@ func TestWorkbookWithOpenpyxl(t *testing.T) {
 		t.Errorf("risk number format %v, want 0.0%%", f)
 	}
 	for _, want := range wantCells() {
-		if !slices.Contains(text[SheetRisks], want) || !slices.Contains(text[SheetRejected], want) {
+		inRisks := slices.Contains(text[SheetRisks], want)
+		if !inRisks || !slices.Contains(text[SheetRejected], want) {
 			t.Errorf("hostile text %.40q not kept as text", want)
 		}
 	}
@@ -223,13 +227,14 @@ func sheetText(t *testing.T, title string, rows [][][3]any) []string {
 	return out
 }
 
-func checkTable(t *testing.T, title, freeze, filter string, rows, want int) {
+func checkTable(t *testing.T, title, freeze, wantFreeze, filter string, rows, want int) {
 	t.Helper()
 	want = max(want, 1) + 1 // header, and a sentence when there is no row
 	if rows != want {
 		t.Errorf("%s has %d rows, want %d", title, rows, want)
 	}
-	if freeze != "A2" || !strings.HasPrefix(filter, "$A$1:") || !strings.HasSuffix(filter, "$"+itoa(want)) {
+	if freeze != wantFreeze || !strings.HasPrefix(filter, "$A$1:") ||
+		!strings.HasSuffix(filter, "$"+itoa(want)) {
 		t.Errorf("%s: frozen at %q, filter %q", title, freeze, filter)
 	}
 }
@@ -241,7 +246,7 @@ func checkSummary(t *testing.T, r *Run, rows [][][3]any) {
 	found := 0
 	for _, row := range rows {
 		name, _ := row[0][1].(string)
-		if !slices.ContainsFunc(r.Config.Targets, func(x schemasTarget) bool { return x.Name == name }) {
+		if !r.hasTarget(name) {
 			continue
 		}
 		nb := len(r.Config.Report.Bands)
@@ -258,7 +263,8 @@ func checkSummary(t *testing.T, r *Run, rows [][][3]any) {
 		}
 	}
 	if found != len(r.Config.Targets) {
-		t.Errorf("Summary band counts add up for %d targets, want %d", found, len(r.Config.Targets))
+		t.Errorf("Summary band counts add up for %d targets, want %d",
+			found, len(r.Config.Targets))
 	}
 }
 

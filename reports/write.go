@@ -37,6 +37,9 @@ type writer struct {
 	onStage func(name string) error
 }
 
+// tableWriter writes one Parquet output of a run.
+type tableWriter func(writer, context.Context, io.Writer, *Run) error
+
 type outputStep struct {
 	name  string
 	write func(context.Context, io.Writer) error
@@ -58,7 +61,7 @@ func (w writer) write(ctx context.Context, dir string, run *Run) (m *Manifest, e
 		}
 	}()
 	var cut int
-	steps := w.steps(r, &done, &cut)
+	steps := w.steps(r, dir, &done, &cut)
 	for _, s := range steps {
 		st, err := w.stageOne(ctx, dir, s)
 		if err != nil {
@@ -71,25 +74,25 @@ func (w writer) write(ctx context.Context, dir string, run *Run) (m *Manifest, e
 
 // steps lists the outputs in writing order. The workbook comes last so that
 // its Audit sheet can show the digests of the others.
-func (w writer) steps(r *Run, done *[]staged, cut *int) []outputStep {
+func (w writer) steps(r *Run, dir string, done *[]staged, cut *int) []outputStep {
+	table := func(name string, fn tableWriter) outputStep {
+		write := func(ctx context.Context, o io.Writer) error { return fn(w, ctx, o, r) }
+		return outputStep{name, write}
+	}
+	csv := func(_ context.Context, o io.Writer) error { return writeRisksCSV(o, r) }
+	book := func(ctx context.Context, o io.Writer) error {
+		n, err := writeWorkbook(ctx, o, r, outputsOf(*done), dir)
+		*cut = n
+		return err
+	}
 	return []outputStep{
-		{NameRisksCSV, func(_ context.Context, o io.Writer) error { return writeRisksCSV(o, r) }},
-		{NameRisks, func(ctx context.Context, o io.Writer) error { return w.risksParquet(ctx, o, r) }},
-		{NameContributions, func(ctx context.Context, o io.Writer) error {
-			return w.contributionsParquet(ctx, o, r)
-		}},
-		{NameEmbeddings, func(ctx context.Context, o io.Writer) error {
-			return w.embeddingsParquet(ctx, o, r)
-		}},
-		{NameEdges, func(ctx context.Context, o io.Writer) error { return w.edgesParquet(ctx, o, r) }},
-		{NameRejected, func(ctx context.Context, o io.Writer) error {
-			return w.rejectedParquet(ctx, o, r)
-		}},
-		{NameWorkbook, func(ctx context.Context, o io.Writer) error {
-			n, err := writeWorkbook(ctx, o, r, outputsOf(*done))
-			*cut = n
-			return err
-		}},
+		{NameRisksCSV, csv},
+		table(NameRisks, writer.risksParquet),
+		table(NameContributions, writer.contributionsParquet),
+		table(NameEmbeddings, writer.embeddingsParquet),
+		table(NameEdges, writer.edgesParquet),
+		table(NameRejected, writer.rejectedParquet),
+		{NameWorkbook, book},
 	}
 }
 
@@ -111,7 +114,8 @@ func (w writer) stageOne(ctx context.Context, dir string, s outputStep) (staged,
 }
 
 // finish stages the manifest and renames everything into place.
-func (w writer) finish(dir string, r *Run, done []staged, cut int, start time.Time) (*Manifest, error) {
+func (w writer) finish(dir string, r *Run, done []staged, cut int,
+	start time.Time) (*Manifest, error) {
 	m := newManifest(r, outputsOf(done), cut)
 	end := w.now()
 	m.Timings.Finished = end.UTC().Format(timeLayout)

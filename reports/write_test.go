@@ -98,7 +98,9 @@ func shuffled(r *Run, seed uint64) *Run {
 	shuffle(len(r.Rejections), func(i, j int) {
 		r.Rejections[i], r.Rejections[j] = r.Rejections[j], r.Rejections[i]
 	})
-	shuffle(len(r.Quality), func(i, j int) { r.Quality[i], r.Quality[j] = r.Quality[j], r.Quality[i] })
+	shuffle(len(r.Quality), func(i, j int) {
+		r.Quality[i], r.Quality[j] = r.Quality[j], r.Quality[i]
+	})
 	shuffle(len(r.Calibration), func(i, j int) {
 		r.Calibration[i], r.Calibration[j] = r.Calibration[j], r.Calibration[i]
 	})
@@ -114,7 +116,9 @@ func shuffled(r *Run, seed uint64) *Run {
 	})
 	for i := range r.Risks {
 		k := &r.Risks[i]
-		shuffle(len(k.Similar), func(i, j int) { k.Similar[i], k.Similar[j] = k.Similar[j], k.Similar[i] })
+		shuffle(len(k.Similar), func(i, j int) {
+			k.Similar[i], k.Similar[j] = k.Similar[j], k.Similar[i]
+		})
 		shuffle(len(k.Modalities), func(i, j int) {
 			k.Modalities[i], k.Modalities[j] = k.Modalities[j], k.Modalities[i]
 		})
@@ -140,7 +144,9 @@ func TestWriteRejectsInvalidRun(t *testing.T) {
 		want   string
 	}{
 		{"nan risk", func(r *Run) { r.Risks[0].Risk = math.NaN() }, "risk row 1"},
-		{"interval not ordered", func(r *Run) { r.Risks[1].Low = r.Risks[1].Risk + 0.5 }, "risk row 2"},
+		{"interval reversed", func(r *Run) { r.Risks[1].Low, r.Risks[1].High = 0.9, 0.1 },
+			"risk row 2"},
+		{"interval outside", func(r *Run) { r.Risks[2].High = 1.5 }, "risk row 3"},
 		{"unknown target", func(r *Run) { r.Risks[0].Target = "gout" }, "not configured"},
 		{"unknown status", func(r *Run) { r.Risks[0].Status = "maybe" }, "unknown status"},
 		{"wrong band", func(r *Run) { r.Risks[0].Band = "nonsense" }, "band"},
@@ -225,5 +231,26 @@ func assertOnlyOutputs(t *testing.T, dir string, n int) {
 	}
 	if len(entries) != n {
 		t.Errorf("folder holds %d files, want %d", len(entries), n)
+	}
+}
+
+// TestNormalizeSharesNormalRows wants rows already in normal form shared
+// with the caller, and a copy as soon as one row needs a change.
+func TestNormalizeSharesNormalRows(t *testing.T) {
+	r := bigRun(50)
+	n, err := normalize(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &n.Risks[0] != &r.Risks[0] {
+		t.Errorf("normal rows were copied")
+	}
+	r.Risks[7].Band = ""
+	n, err = normalize(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &n.Risks[0] == &r.Risks[0] || r.Risks[7].Band != "" || n.Risks[7].Band == "" {
+		t.Errorf("a row needing a band was not copied, or the caller's row changed")
 	}
 }

@@ -3,6 +3,7 @@ package reports
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"compress/flate"
 	"encoding/xml"
 	"errors"
@@ -101,15 +102,19 @@ func (z *stableZip) Close() error {
 }
 
 func comparePartNames(a, b string) int {
+	rank := func(name string) bool { return name != contentTypesName }
+	return cmp.Or(compareBool(rank(a), rank(b)), strings.Compare(a, b))
+}
+
+// compareBool orders false before true.
+func compareBool(a, b bool) int {
 	switch {
 	case a == b:
 		return 0
-	case a == contentTypesName:
+	case !a:
 		return -1
-	case b == contentTypesName:
-		return 1
 	}
-	return strings.Compare(a, b)
+	return 1
 }
 
 func (p *zipPart) writeTo(zw *zip.Writer) error {

@@ -35,10 +35,25 @@ func Check(want, got *arrow.Schema) error {
 	if wn != gn || wv != gv {
 		return fmt.Errorf("%w: want %s v%s, got %s v%s", ErrSchemaMismatch, wn, wv, gn, gv)
 	}
-	if !want.Equal(got) {
+	if !sameFields(want, got) {
 		return fmt.Errorf("%w: %s v%s fields differ", ErrSchemaMismatch, wn, wv)
 	}
 	return nil
+}
+
+// sameFields compares names, types and nullability, ignoring field-level
+// metadata (Parquet readers add PARQUET:field_id there).
+func sameFields(a, b *arrow.Schema) bool {
+	if a.NumFields() != b.NumFields() {
+		return false
+	}
+	for i, f := range a.Fields() {
+		g := b.Field(i)
+		if f.Name != g.Name || f.Nullable != g.Nullable || !arrow.TypeEqual(f.Type, g.Type) {
+			return false
+		}
+	}
+	return true
 }
 
 func identity(s *arrow.Schema) (name, version string) {

@@ -15,7 +15,7 @@ if [[ $# -lt 1 || $# -gt 2 ]]; then
 	exit 2
 fi
 book=$(realpath "$1")
-out=${2:-$(mktemp -d /tmp/render-workbook.XXXXXX)}
+out=${2:-$(mktemp -d)}
 mkdir -p "$out"
 out=$(realpath "$out")
 dpi=${DPI:-90}
@@ -24,7 +24,7 @@ for tool in soffice pdftoppm; do
 	command -v "$tool" >/dev/null || { echo "$0: $tool not found" >&2; exit 1; }
 done
 
-profile=$(mktemp -d /tmp/render-workbook-profile.XXXXXX)
+profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
 
 timeout 300 soffice -env:UserInstallation=file://"$profile" --headless --norestore \

@@ -2,8 +2,9 @@
 // contract of DESIGN.md, with a known signal planted for one target diagnosis
 // (type 2 diabetes, SNOMED-CT 44054006).
 //
-// Every patient carries three hidden factors, one per modality, each drawn
-// from a standard normal distribution:
+// Every patient carries three hidden factors, one per modality, each
+// standard normal; they share a common component (any two correlate by 0.2)
+// so that a patient's modalities agree with each other:
 //
 //   - imaging: the density of a soft-tissue "organ" ellipse inside the body on
 //     CT-like slices (lower density with a higher factor, as in a fatty

@@ -53,7 +53,7 @@ func writeImaging(ctx context.Context, dir string, pats []*patient, opt Options,
 func writeStudy(dir string, p *patient, opt Options, rng *rand.Rand) error {
 	study := studyInfo{
 		uid:  dicomUID(rng),
-		date: day(studyStart.AddDate(0, 0, rng.IntN(900))),
+		date: day(studyStart.AddDate(0, 0, rng.IntN(540))),
 	}
 	all := []series{{
 		uid: dicomUID(rng), number: 2, description: "ABDOMEN AXIAL", slices: opt.Slices,

@@ -93,13 +93,17 @@ type lab struct {
 // once, so that repeated measurements of one patient agree.
 var labs = []lab{
 	{"4548-4", "Hemoglobin A1c/Hemoglobin.total in Blood", "%", "laboratory",
-		func(p *patient, b float64, r *rand.Rand) float64 { return 5.4 + 0.3*p.zLab + 0.15*b + 0.12*r.NormFloat64() }},
+		func(p *patient, b float64, r *rand.Rand) float64 {
+			return 5.4 + 0.3*p.zLab + 0.15*b + 0.12*r.NormFloat64()
+		}},
 	{"2339-0", "Glucose [Mass/volume] in Blood", "mg/dL", "laboratory",
 		func(p *patient, b float64, r *rand.Rand) float64 { return 92 + 8*p.zLab + 4*b + 7*r.NormFloat64() }},
 	{"2571-8", "Triglycerides", "mg/dL", "laboratory",
 		func(p *patient, b float64, r *rand.Rand) float64 { return 130 + 22*p.zLab + 15*b + 20*r.NormFloat64() }},
 	{"2085-9", "High Density Lipoprotein Cholesterol", "mg/dL", "laboratory",
-		func(p *patient, b float64, r *rand.Rand) float64 { return 52 - 3*p.zLab + sexHDL(p) + 5*r.NormFloat64() }},
+		func(p *patient, b float64, r *rand.Rand) float64 {
+			return 52 - 3*p.zLab + sexHDL(p) + 5*r.NormFloat64()
+		}},
 	{"18262-6", "Low Density Lipoprotein Cholesterol", "mg/dL", "laboratory",
 		func(p *patient, b float64, r *rand.Rand) float64 { return 110 + 20*b + 10*r.NormFloat64() }},
 	{"2093-3", "Total Cholesterol", "mg/dL", "laboratory",

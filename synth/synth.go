@@ -56,19 +56,19 @@ const TargetCode = "44054006"
 
 // patient is one synthetic patient with its hidden truth.
 type patient struct {
-	id, first, last string
-	sex, county     string
-	birth           time.Time
-	age             float64 // years at AsOf
+	id, first, last  string
+	sex, county      string
+	birth            time.Time
+	age              float64 // years at AsOf
 	zImg, zLab, zGen float64
-	body            float64 // body size, a nuisance factor
-	liability       float64
-	diseased        bool
-	diagnosed       bool
-	onset           time.Time
-	imaging         bool
-	genomics        bool
-	sample          string
+	body             float64 // body size, a nuisance factor
+	liability        float64
+	diseased         bool
+	diagnosed        bool
+	onset            time.Time
+	imaging          bool
+	genomics         bool
+	sample           string
 }
 
 // Generate writes the export and the truth file.
@@ -132,9 +132,9 @@ func prepareOut(dir string) error {
 }
 
 var (
-	firstF  = []string{"Ada", "Bea", "Cleo", "Dora", "Eva", "Fay", "Gia", "Hana", "Iris", "June"}
-	firstM  = []string{"Abe", "Ben", "Cal", "Dan", "Eli", "Finn", "Gus", "Hal", "Ivan", "Jude"}
-	lasts   = []string{"Amberly", "Brookfield", "Calloway", "Dunmore", "Eastwick", "Fairhaven"}
+	firstF   = []string{"Ada", "Bea", "Cleo", "Dora", "Eva", "Fay", "Gia", "Hana", "Iris", "June"}
+	firstM   = []string{"Abe", "Ben", "Cal", "Dan", "Eli", "Finn", "Gus", "Hal", "Ivan", "Jude"}
+	lasts    = []string{"Amberly", "Brookfield", "Calloway", "Dunmore", "Eastwick", "Fairhaven"}
 	counties = []string{"Northfield County", "Southport County", "Westbrook County"}
 )
 
@@ -151,16 +151,22 @@ func makePatients(rng *rand.Rand, opt Options) []*patient {
 		p.genomics = rng.Float64() < opt.GenomicsFraction
 		if p.diseased && rng.Float64() < opt.DiagnosedFraction {
 			p.diagnosed = true
-			days := 60 + rng.IntN(int(AsOf.Sub(studyStart).Hours()/24)-90)
-			p.onset = studyStart.AddDate(0, 0, days)
+			// Diagnoses fall in the second half of follow-up, so that most
+			// diagnosed patients have history before their onset.
+			span := int(AsOf.Sub(onsetStart).Hours()/24) - 30
+			p.onset = onsetStart.AddDate(0, 0, rng.IntN(span))
 		}
 		p.sample = fmt.Sprintf("SMP-%05d", 1+(i*7919)%100000)
 	}
 	return pats
 }
 
-// studyStart is the first date of the synthetic follow-up period.
-var studyStart = time.Date(2023, time.January, 1, 0, 0, 0, 0, time.UTC)
+// studyStart is the first date of the synthetic follow-up period, and
+// onsetStart the first date a diagnosis may be recorded.
+var (
+	studyStart = time.Date(2023, time.January, 1, 0, 0, 0, 0, time.UTC)
+	onsetStart = time.Date(2024, time.September, 1, 0, 0, 0, 0, time.UTC)
+)
 
 func drawPatient(rng *rand.Rand, i int) *patient {
 	p := &patient{id: uuid(rng)}
@@ -174,11 +180,23 @@ func drawPatient(rng *rand.Rand, i int) *patient {
 	p.county = counties[rng.IntN(len(counties))]
 	p.age = 30 + 50*rng.Float64()
 	p.birth = AsOf.AddDate(0, 0, -int(p.age*365.25))
-	p.zImg, p.zLab, p.zGen = rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()
+	// The factors share a metabolic component, as organs, blood and genes
+	// do in a real patient, so that modalities of one patient agree more
+	// than those of two patients.
+	common := rng.NormFloat64()
+	mix := func() float64 { return sharedLoad*common + ownLoad*rng.NormFloat64() }
+	p.zImg, p.zLab, p.zGen = mix(), mix(), mix()
 	p.body = rng.NormFloat64()
 	p.liability = p.zImg + p.zLab + p.zGen + 0.02*(p.age-55) + 0.5*rng.NormFloat64()
 	return p
 }
+
+// sharedLoad and ownLoad mix each factor from the common component and its
+// own: every factor has unit variance and any two correlate by 0.2.
+var (
+	sharedLoad = math.Sqrt(0.2)
+	ownLoad    = math.Sqrt(0.8)
+)
 
 // assignDisease marks the patients with the highest liability as diseased.
 func assignDisease(pats []*patient, prevalence float64) {

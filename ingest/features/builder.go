@@ -1,8 +1,11 @@
 package features
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,6 +35,7 @@ type Builder struct {
 	latest  int64 // ms, the latest date seen
 
 	pats   map[string]*patient
+	onsets [][]int64 // per target, the diagnosed patients' onsets, sorted; set when frozen
 	codes  interner[Code]
 	genes  interner[string]
 	frozen bool // observations or variant calls have started
@@ -46,8 +50,10 @@ type patient struct {
 	birth, death int64           // ms; never when unknown
 	conds        map[int32]int64 // code id -> earliest start
 	onset        []int64         // per target; never when not diagnosed
-	cut          []int64         // per target, exclusive cut-off, set when frozen
-	labs         [][]labAcc      // per target, per lab, set when frozen
+	cuts         []int64         // distinct exclusive cut-offs, set when frozen
+	group        []int32         // per target, its index in cuts and labs
+	tgroup       []int32         // per target, the training cut-off's index
+	labs         [][]labAcc      // per cut-off, per lab; nil until a value arrives
 	genomic      bool
 	burden       map[int32][]int32 // gene id -> counts per impact x {het, hom}
 	total        []int32           // counts per impact x {het, hom} in any gene
@@ -76,7 +82,8 @@ func NewBuilder(cfg schemas.Config, spec *Spec) *Builder {
 	if cfg.AsOf != "" {
 		t, err := time.Parse(time.DateOnly, cfg.AsOf)
 		if err != nil {
-			b.err = fmt.Errorf("%w: as_of %q is not YYYY-MM-DD", schemas.ErrInvalidConfig, cfg.AsOf)
+			b.err = fmt.Errorf("%w: as_of %q is not YYYY-MM-DD",
+				schemas.ErrInvalidConfig, cfg.AsOf)
 		}
 		b.asOfSet, b.asOf = true, t.UnixMilli()
 		b.limit = b.asOf + msPerDay
@@ -107,10 +114,11 @@ func (b *Builder) get(id string) *patient {
 	for i := range p.onset {
 		p.onset[i] = never
 	}
+	id = strings.Clone(id)
 	if b.frozen {
-		b.freezePatient(p)
+		b.freezePatient(id, p)
 	}
-	b.pats[strings.Clone(id)] = p
+	b.pats[id] = p
 	return p
 }
 
@@ -161,9 +169,12 @@ func (b *Builder) AddPatients(rec arrow.Record) error {
 	return nil
 }
 
+// mergePatient sets p's fields from one patients row. The strings may point
+// into an Arrow buffer: they are copied.
 func mergePatient(p *patient, birth, death int64, sex, site string) {
 	if !p.hasRow {
-		p.hasRow, p.birth, p.death, p.sex, p.site = true, birth, death, sex, site
+		p.hasRow, p.birth, p.death = true, birth, death
+		p.sex, p.site = strings.Clone(sex), strings.Clone(site)
 		return
 	}
 	p.birth = min(p.birth, birth)
@@ -231,20 +242,68 @@ func (b *Builder) freeze() {
 		return
 	}
 	b.frozen = true
+	b.onsets = make([][]int64, len(b.cfg.Targets))
 	for _, p := range b.pats {
-		b.freezePatient(p)
+		for t, on := range p.onset {
+			if on != never {
+				b.onsets[t] = append(b.onsets[t], on)
+			}
+		}
+	}
+	for t := range b.onsets {
+		slices.Sort(b.onsets[t])
+	}
+	for id, p := range b.pats {
+		b.freezePatient(id, p)
 	}
 }
 
-// freezePatient sets p's cut-off per target and its lab accumulators.
-func (b *Builder) freezePatient(p *patient) {
-	n := len(b.cfg.Targets)
-	p.cut = make([]int64, n)
-	p.labs = make([][]labAcc, n)
-	for t := range n {
-		p.cut[t] = min(p.onset[t], b.limit)
-		p.labs[t] = make([]labAcc, len(b.cfg.Labs))
+// freezePatient sets p's cut-offs per target: for scoring, the onset, else
+// the as-of limit; for training, the onset, else the patient's index date
+// (see indexDate). Targets with the same cut-off share one set of lab
+// summaries, so an undiagnosed patient keeps few sets whatever the number
+// of targets.
+func (b *Builder) freezePatient(id string, p *patient) {
+	p.group = make([]int32, len(b.cfg.Targets))
+	p.tgroup = make([]int32, len(b.cfg.Targets))
+	for t := range p.group {
+		p.group[t] = p.cutIndex(min(p.onset[t], b.limit))
+		p.tgroup[t] = p.group[t]
+		if p.onset[t] == never {
+			p.tgroup[t] = p.cutIndex(min(b.indexDate(id, t), b.limit))
+		}
 	}
+	p.labs = make([][]labAcc, len(p.cuts))
+}
+
+// cutIndex returns the index of cut in p.cuts, adding it when new.
+func (p *patient) cutIndex(cut int64) int32 {
+	g := slices.Index(p.cuts, cut)
+	if g < 0 {
+		g = len(p.cuts)
+		p.cuts = append(p.cuts, cut)
+	}
+	return int32(g)
+}
+
+// indexDate is an undiagnosed patient's training cut-off for target t: the
+// onset of a diagnosed patient drawn by a seeded hash of the patient id, so
+// that undiagnosed patients' training windows end at dates distributed as
+// the diagnosed patients' onsets do (index-date matching). Without it a
+// model learns how much history each label has (features of diagnosed
+// patients stop at onset) instead of the disease. With no diagnosed patient
+// it is the as-of limit.
+func (b *Builder) indexDate(id string, t int) int64 {
+	on := b.onsets[t]
+	if len(on) == 0 {
+		return b.limit
+	}
+	h := fnv.New64a()
+	var seed [8]byte
+	binary.LittleEndian.PutUint64(seed[:], b.cfg.Seed)
+	h.Write(seed[:])
+	h.Write([]byte(b.cfg.Targets[t].Name + "\x00" + id))
+	return on[h.Sum64()%uint64(len(on))]
 }
 
 // AddObservations adds a batch of schemas.Observations rows; only numeric
@@ -281,10 +340,14 @@ func (b *Builder) observe(p *patient, lab int, pt point) {
 	if math.IsNaN(pt.v) || math.IsInf(pt.v, 0) {
 		return
 	}
-	for t := range p.cut {
-		if pt.t < p.cut[t] {
-			p.labs[t][lab].add(pt, b.window)
+	for g, cut := range p.cuts {
+		if pt.t >= cut {
+			continue
 		}
+		if p.labs[g] == nil {
+			p.labs[g] = make([]labAcc, len(b.cfg.Labs))
+		}
+		p.labs[g][lab].add(pt, b.window)
 	}
 }
 

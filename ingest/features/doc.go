@@ -5,15 +5,15 @@
 // per-patient summaries only, so its memory grows with patients (and their
 // distinct condition codes and mutated genes), not with rows. The order of
 // calls matters: every AddConditions must come before the first
-// AddObservations, because a diagnosed patient's observations are cut at the
-// target's onset, which is known only once all conditions are in.
-// AddPatients may come at any time before Finish. A Builder is not safe for
-// concurrent use.
+// AddObservations or AddVariantCalls (later ones fail with ErrOrder),
+// because a diagnosed patient's observations are cut at the target's onset,
+// which is known only once all conditions are in. AddPatients may come at
+// any time before Finish. A Builder is not safe for concurrent use.
 //
 // # Time
 //
 // AsOf is the configured as_of date, else the latest date seen (condition
-// starts, observation times, death dates), as a UTC day. Data dated after
+// starts, observation times, birth and death dates), as a UTC day. Data dated after
 // the end of the AsOf day is ignored everywhere, including labels.
 //
 // # Labels

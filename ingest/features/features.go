@@ -56,8 +56,9 @@ type Label struct {
 	Onset time.Time
 }
 
-// Dropped counts rows that name a patient without a patients row; they are
-// not used.
+// Dropped counts rows that name a patient without a patients row (rows
+// dated after AsOf and variant calls of unlinked samples are not counted);
+// they are not used.
 type Dropped struct {
 	Conditions, Observations, VariantCalls int64
 }
@@ -71,8 +72,15 @@ type Set struct {
 	Patients []Patient
 	// Targets are the configured target names in order.
 	Targets []string
-	// Records holds the records features per target name.
+	// Records holds the records features per target name, for scoring:
+	// each row stops at the patient's onset, else at AsOf.
 	Records map[string]Matrix
+	// Training holds the records features per target name for training:
+	// as Records for diagnosed patients, but an undiagnosed patient's row
+	// stops at its index date (a diagnosed patient's onset drawn by a
+	// seeded hash of its id), so that both labels see windows of alike
+	// length.
+	Training map[string]Matrix
 	// Variants holds gene-level burden; rows are nil for patients with no
 	// linked variant call.
 	Variants Matrix

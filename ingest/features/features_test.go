@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
@@ -265,7 +264,7 @@ func randomInput(r *rand.Rand, n int) input {
 
 // buildShuffled feeds in's rows in random order and random batch sizes.
 func buildShuffled(t *testing.T, in input, r *rand.Rand) *Set {
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	mem := newTestAllocator()
 	defer mem.AssertSize(t, 0)
 	b := NewBuilder(testConfig(), nil)
 	feedAll(t, r, in.pats, b.AddPatients, func(rows []pat) arrow.Record {
@@ -373,7 +372,7 @@ func TestSpecFrozen(t *testing.T) {
 }
 
 func TestOrderAndSchema(t *testing.T) {
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	mem := newTestAllocator()
 	defer mem.AssertSize(t, 0)
 	b := NewBuilder(testConfig(), nil)
 	if err := feed(b.AddObservations, observationsBatch(t, mem)); err != nil {
@@ -392,5 +391,40 @@ func TestOrderAndSchema(t *testing.T) {
 	}
 	if _, err := b.Finish(); !errors.Is(err, ErrOrder) {
 		t.Errorf("second Finish: err = %v, want ErrOrder", err)
+	}
+}
+
+// TestTwoTargets checks that each target has its own cut-off and leaves
+// out only its own codes.
+func TestTwoTargets(t *testing.T) {
+	cfg := testConfig()
+	cfg.Targets = append(cfg.Targets, schemas.Target{Name: "htn", Codes: []string{htn}})
+	s, err := build(t, cfg, nil, onsetInput())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		target, id, name string
+		want             float64
+	}{
+		{"t2d", "d", "lab:HbA1c:latest", 6.4},
+		{"t2d", "d", "condition:SNOMED-CT|" + htn, 1},
+		{"htn", "d", "lab:HbA1c:latest", 6.0}, // hypertension began 2019-01-01
+		{"htn", "d", "lab:HbA1c:count", 1},
+		{"htn", "d", "conditions:count", 0},
+		{"htn", "u", "lab:HbA1c:count", 1},
+		{"htn", "u", "condition:SNOMED-CT|" + obes, 0},
+	}
+	for _, tc := range cases {
+		got := value(t, s, s.Records[tc.target], tc.id, tc.name)
+		if math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("%s %s %s = %v, want %v", tc.target, tc.id, tc.name, got, tc.want)
+		}
+	}
+	if slices.Contains(s.Records["htn"].Names, "condition:SNOMED-CT|"+htn) {
+		t.Error("htn matrix holds its own target code")
+	}
+	if !s.Labels["htn"][1].Diagnosed || !s.Labels["htn"][0].Diagnosed {
+		t.Errorf("htn labels = %v", s.Labels["htn"])
 	}
 }

@@ -23,21 +23,24 @@ func (b *Builder) Finish() (*Set, error) {
 	set := &Set{
 		AsOf:     time.UnixMilli(asOf).UTC(),
 		Records:  map[string]Matrix{},
+		Training: map[string]Matrix{},
 		Labels:   map[string][]Label{},
 		Patients: b.patients(ids, asOf),
 		Dropped:  b.dropped(),
 	}
 	vocab := b.conditionVocab(ids)
 	set.Spec = Spec{Version: SpecVersion, Conditions: b.codeKeys(vocab),
-		Impacts: b.impacts, TrendWindow: b.window, Records: map[string][]string{}}
+		Impacts: slices.Clone(b.impacts), TrendWindow: b.window,
+		Records: map[string][]string{}}
 	for t, tg := range b.cfg.Targets {
 		set.Targets = append(set.Targets, tg.Name)
-		m := b.recordMatrix(ids, t, vocab, asOf+msPerDay)
+		m := b.recordMatrix(ids, t, vocab, asOf+msPerDay, false)
 		set.Records[tg.Name] = m
+		set.Training[tg.Name] = b.recordMatrix(ids, t, vocab, asOf+msPerDay, true)
 		set.Spec.Records[tg.Name] = m.Names
 		set.Labels[tg.Name] = b.labels(ids, t)
 	}
-	set.Spec.Genes = b.genePanel(ids)
+	set.Spec.Genes = slices.Clone(b.genePanel(ids))
 	set.Variants = b.variantMatrix(ids, set.Spec.Genes)
 	set.Spec.Variants = set.Variants.Names
 	if err := b.matchSpec(&set.Spec); err != nil {
@@ -129,20 +132,31 @@ func (b *Builder) conditionVocab(ids []string) []int32 {
 			count[c]++
 		}
 	}
+	name := func(c int) string { return b.codes.keys[c].String() }
 	var vocab []int32
-	for c, n := range count {
-		if n >= MinConditionPatients {
-			vocab = append(vocab, int32(c))
+	for _, c := range rank(count, name, MinConditionPatients, MaxConditions) {
+		vocab = append(vocab, int32(c))
+	}
+	return vocab
+}
+
+// rank returns the indices whose count is at least least, by decreasing
+// count and then increasing name, at most most of them.
+func rank(count []int, name func(int) string, least, most int) []int {
+	var out []int
+	for i, n := range count {
+		if n >= least {
+			out = append(out, i)
 		}
 	}
-	sort.Slice(vocab, func(i, j int) bool {
-		a, c := vocab[i], vocab[j]
+	sort.Slice(out, func(i, j int) bool {
+		a, c := out[i], out[j]
 		if count[a] != count[c] {
 			return count[a] > count[c]
 		}
-		return b.codes.keys[a].String() < b.codes.keys[c].String()
+		return name(a) < name(c)
 	})
-	return vocab[:min(len(vocab), MaxConditions)]
+	return out[:min(len(out), most)]
 }
 
 func (b *Builder) codeKeys(vocab []int32) []Code {

@@ -129,11 +129,27 @@ func callsBatch(mem memory.Allocator, rows ...call) arrow.Record {
 	return rb.NewRecord()
 }
 
+// poison overwrites memory when it is freed, so that a string kept from a
+// released batch shows up as garbage.
+type poison struct{ memory.Allocator }
+
+func (p poison) Free(b []byte) {
+	for i := range b {
+		b[i] = '#'
+	}
+	p.Allocator.Free(b)
+}
+
+// newTestAllocator is a checked allocator that poisons freed memory.
+func newTestAllocator() *memory.CheckedAllocator {
+	return memory.NewCheckedAllocator(poison{memory.NewGoAllocator()})
+}
+
 // build runs a Builder over batches made by the input rows, releasing
 // every batch, and checks that no Arrow memory is left.
 func build(tb testing.TB, cfg schemas.Config, spec *Spec, in input) (*Set, error) {
 	tb.Helper()
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	mem := newTestAllocator()
 	defer mem.AssertSize(tb, 0)
 	b := NewBuilder(cfg, spec)
 	steps := []func() error{

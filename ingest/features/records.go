@@ -1,8 +1,10 @@
 package features
 
 // recordMatrix builds target t's records features for the patients ids;
-// end is the exclusive end of the AsOf day.
-func (b *Builder) recordMatrix(ids []string, t int, vocab []int32, end int64) Matrix {
+// end is the exclusive end of the AsOf day. With training set, undiagnosed
+// patients' rows stop at their index date instead of AsOf.
+func (b *Builder) recordMatrix(ids []string, t int, vocab []int32, end int64,
+	training bool) Matrix {
 	tg := b.cfg.Targets[t]
 	var cols []int32 // vocabulary codes kept for this target
 	for _, c := range vocab {
@@ -12,7 +14,12 @@ func (b *Builder) recordMatrix(ids []string, t int, vocab []int32, end int64) Ma
 	}
 	m := Matrix{Names: b.recordNames(cols), Rows: make([][]float64, len(ids))}
 	for i, id := range ids {
-		m.Rows[i] = b.recordRow(b.pats[id], t, cols, end, len(m.Names))
+		p := b.pats[id]
+		g := p.group[t]
+		if training {
+			g = p.tgroup[t]
+		}
+		m.Rows[i] = b.recordRow(p, t, g, cols, end, len(m.Names))
 	}
 	return m
 }
@@ -33,15 +40,20 @@ func (b *Builder) recordNames(cols []int32) []string {
 	return names
 }
 
-// recordRow is p's records features for target t.
-func (b *Builder) recordRow(p *patient, t int, cols []int32, end int64, width int) []float64 {
-	ref := min(p.cut[t], end)
+// recordRow is p's records features for target t at cut-off group g.
+func (b *Builder) recordRow(p *patient, t int, g int32, cols []int32, end int64,
+	width int) []float64 {
+	ref := min(p.cuts[g], end)
 	row := make([]float64, 0, width)
 	row = appendValue(row, p.age(ref))
 	row = append(row, flag(p.sex == "F"), flag(p.sex == "M"), flag(p.sex == "O"),
 		flag(p.sex != "F" && p.sex != "M" && p.sex != "O"))
 	for l := range b.cfg.Labs {
-		row = appendLab(row, &p.labs[t][l], ref)
+		var a labAcc
+		if p.labs[g] != nil {
+			a = p.labs[g][l]
+		}
+		row = appendLab(row, &a, ref)
 	}
 	return b.appendConditions(row, p, t, cols, ref)
 }

@@ -2,7 +2,6 @@ package features
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -92,26 +91,12 @@ func (b *Builder) genePanel(ids []string) []string {
 			count[g]++
 		}
 	}
-	order := make([]int, len(count))
-	for i := range order {
-		order[i] = i
-	}
-	sort.Slice(order, func(i, j int) bool {
-		a, c := order[i], order[j]
-		if count[a] != count[c] {
-			return count[a] > count[c]
-		}
-		return b.genes.keys[a] < b.genes.keys[c]
-	})
-	max := b.cfg.Genomics.MaxGenes
-	if max <= 0 {
-		max = DefaultMaxGenes
+	most := b.cfg.Genomics.MaxGenes
+	if most <= 0 {
+		most = DefaultMaxGenes
 	}
 	var panel []string
-	for _, g := range order {
-		if count[g] == 0 || len(panel) == max {
-			break
-		}
+	for _, g := range rank(count, func(g int) string { return b.genes.keys[g] }, 1, most) {
 		panel = append(panel, b.genes.keys[g])
 	}
 	return panel

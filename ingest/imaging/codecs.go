@@ -2,7 +2,6 @@ package imaging
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/clinfuse/clinfuse/ingest/imaging/internal/codec"
 )
@@ -31,15 +30,11 @@ func needs(s syntax) []codec.Kind {
 
 // decodable reports whether this build decodes syntax s.
 func decodable(s syntax) bool {
-	if s.codec == codecNone {
-		return false
-	}
+	ok := s.codec != codecNone
 	for _, k := range needs(s) {
-		if !codec.Available(k) {
-			return false
-		}
+		ok = ok && codec.Available(k)
 	}
-	return true
+	return ok
 }
 
 // Codecs lists the transfer syntax UIDs this build decodes and those it
@@ -76,6 +71,8 @@ func (d *decoder) codecFrame(i int, src []byte) error {
 	switch {
 	case errors.Is(err, codec.ErrUnavailable):
 		return errSyntax(d.im.syn)
+	case errors.Is(err, codec.ErrProcess):
+		return unsupported("frame %d: %v", i, err)
 	case err != nil:
 		return malformed("frame %d: %v", i, err)
 	}
@@ -104,10 +101,4 @@ func (d *decoder) codecColour() string {
 		return "RGB"
 	}
 	return pi
-}
-
-// codecName is the decoder family of a syntax, for messages.
-func codecName(c codecKind) string {
-	return fmt.Sprint(map[codecKind]string{codecJPEG: "jpeg", codecJPEGLS: "jpeg-ls",
-		codecJ2K: "jpeg 2000", codecRLE: "rle"}[c])
 }

@@ -39,6 +39,7 @@ func ybrFullToRGB(s []int32, bits int) {
 // ybrPartialToRGB converts limited-range YCbCr (PS3.3 C.7.6.3.1.2,
 // YBR_PARTIAL_422, with Y in 16..235 and chroma in 16..240 for 8 bits).
 func ybrPartialToRGB(s []int32, bits int) {
+	bits = max(bits, 8)
 	scale := float32(int32(1) << (bits - 8))
 	half := 128 * scale
 	top := float32(int32(1)<<bits - 1)
@@ -55,13 +56,7 @@ func ybrPartialToRGB(s []int32, bits int) {
 
 func roundClamp(v, top float32) int32 {
 	v = float32(math.Floor(float64(v + 0.5)))
-	switch {
-	case v < 0:
-		return 0
-	case v > top:
-		return int32(top)
-	}
-	return int32(v)
+	return int32(min(max(v, 0), top))
 }
 
 // applyPalette expands palette indices into RGB triples.

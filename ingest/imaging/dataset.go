@@ -85,10 +85,7 @@ type dataset struct {
 }
 
 func (d *dataset) get(t uint32) *element {
-	if d == nil {
-		return nil
-	}
-	for i := range d.elems {
+	for i := 0; d != nil && i < len(d.elems); i++ {
 		if d.elems[i].tag == t {
 			return &d.elems[i]
 		}

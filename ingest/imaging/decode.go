@@ -1,6 +1,7 @@
 package imaging
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -47,23 +48,44 @@ func ReadMeta(ctx context.Context, path string, lim Limits) (m Meta, err error) 
 func Decode(ctx context.Context, path string, lim Limits, visit func(Meta, Frame) error) (Meta,
 	error) {
 	var m Meta
-	var px []float32
 	var vErr error
-	err := decodeFile(ctx, path, lim, func(d *decoder, i int, s []int32) error {
-		m = d.im.m
-		tr, err := d.im.frameTransform(i)
+	err := decodeFile(ctx, path, lim, &m, func(d *decoder, i int) error {
+		px, err := d.physical(i)
 		if err != nil {
 			return err
 		}
-		px = toPhysical(s, tr, d.im.u32, px)
-		f := d.frame(i, px)
-		vErr = visit(m, f)
+		vErr = visit(m, d.frame(i, px))
 		return vErr
-	}, &m)
+	})
 	if vErr != nil {
 		return m, vErr
 	}
 	return m, err
+}
+
+// physical returns frame i in physical units, reusing the decoder's
+// buffer. Native 16-bit monochrome data with a linear transform, the bulk
+// of CT and MR, goes from bytes to values through a table of all 65536
+// cells, kept between files with the same layout and transform; it is
+// used when the frame is large enough to repay building it.
+func (d *decoder) physical(i int) ([]float32, error) {
+	tr, err := d.im.frameTransform(i)
+	if err != nil {
+		return nil, err
+	}
+	if d.im.direct16(tr) && (d.im.samples >= 1<<17 || d.sc.t16.matches(d.im, d.big, tr)) {
+		if d.sc.t16 == nil {
+			d.sc.t16 = new(table16)
+		}
+		d.px = d.im.native16Physical(d.enc.native, d.big, i, tr, d.sc.t16, d.px)
+		return d.px, nil
+	}
+	s, err := d.decodeFrame(i)
+	if err != nil {
+		return nil, err
+	}
+	d.px = toPhysical(s, tr, d.im.u32, d.px)
+	return d.px, nil
 }
 
 // frame wraps decoded values in a Frame with frame i's geometry.
@@ -111,16 +133,21 @@ type decoder struct {
 	big    bool
 	raw    []int32
 	rgb    []int32
+	px     []float32
 	planes []byte
 	img    codec.Image
+	sc     *scratch
 }
 
 // scratch is the reusable memory of one decode.
 type scratch struct {
+	br     *bufio.Reader
 	enc    []byte
 	raw    []int32
 	rgb    []int32
+	px     []float32
 	planes []byte
+	t16    *table16
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -135,39 +162,60 @@ func (s *scratch) release(d *decoder) {
 		} else if d.enc != nil {
 			s.enc = d.enc.data
 		}
-		s.raw, s.rgb, s.planes = d.raw, d.rgb, d.planes
+		s.raw, s.rgb, s.px, s.planes = d.raw, d.rgb, d.px, d.planes
 	}
+	s.br.Reset(nil)
 	if cap(s.enc) > keepLimit || cap(s.raw) > keepLimit/4 || cap(s.rgb) > keepLimit/4 ||
-		cap(s.planes) > keepLimit {
+		cap(s.px) > keepLimit/4 || cap(s.planes) > keepLimit {
 		return
 	}
 	scratchPool.Put(s)
 }
 
-// decodeFile parses the file, reads its pixel data and calls fn with each
-// decoded frame's stored samples (colour as RGB, palettes expanded). mp
-// receives the Meta as soon as the header is parsed, even on failure.
-func decodeFile(ctx context.Context, path string, lim Limits,
-	fn func(d *decoder, i int, s []int32) error, mp *Meta) error {
-	lim = lim.orDefault()
+// decodeFile parses the file, reads its pixel data and calls fn for each
+// frame in order; fn decodes the frame with d.decodeFrame or d.physical.
+// mp receives the Meta as soon as the header is parsed, even on failure.
+func decodeFile(ctx context.Context, path string, lim Limits, mp *Meta,
+	fn func(d *decoder, i int) error) error {
 	return withFile(ctx, path, func(r io.Reader, size int64) error {
-		h, err := parseHeader(r, size, lim)
-		if err != nil {
-			return err
-		}
-		m, err := buildMeta(h)
-		*mp = m
-		if err != nil {
-			return err
-		}
-		sc := scratchPool.Get().(*scratch)
-		d, err := newDecoder(h, m, lim, sc)
-		defer sc.release(d)
-		if err != nil {
-			return err
-		}
-		return d.each(ctx, fn)
+		return decodeStream(ctx, r, size, lim, mp, fn)
 	})
+}
+
+// decodeStream is decodeFile on a stream of size bytes (-1 if unknown),
+// without the recover boundary.
+func decodeStream(ctx context.Context, r io.Reader, size int64, lim Limits, mp *Meta,
+	fn func(d *decoder, i int) error) error {
+	lim = lim.orDefault()
+	sc := scratchPool.Get().(*scratch)
+	if sc.br == nil {
+		sc.br = bufio.NewReaderSize(r, 64<<10)
+	} else {
+		sc.br.Reset(r)
+	}
+	var d *decoder
+	defer func() { sc.release(d) }()
+	h, err := parseHeader(sc.br, size, lim)
+	if err != nil {
+		return err
+	}
+	m, err := buildMeta(h)
+	*mp = m
+	if err != nil {
+		return err
+	}
+	if d, err = newDecoder(h, m, lim, sc); err != nil {
+		return err
+	}
+	for i := range m.Frames {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(d, i); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // newDecoder prepares the image and reads its pixel data.
@@ -183,31 +231,14 @@ func newDecoder(h *header, m Meta, lim Limits, sc *scratch) (*decoder, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{im: im, enc: enc, big: h.pix.big, raw: sc.raw, rgb: sc.rgb,
-		planes: sc.planes}
+	d := &decoder{im: im, enc: enc, big: h.pix.big, raw: sc.raw, rgb: sc.rgb, px: sc.px,
+		planes: sc.planes, sc: sc}
 	if im.syn.encapsulated {
 		err = mapFrames(enc, im)
 	} else {
 		err = checkNativeLength(im, len(enc.native))
 	}
 	return d, err
-}
-
-// each decodes the frames in order.
-func (d *decoder) each(ctx context.Context, fn func(d *decoder, i int, s []int32) error) error {
-	for i := range d.im.m.Frames {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		s, err := d.decodeFrame(i)
-		if err != nil {
-			return err
-		}
-		if err := fn(d, i, s); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // decodeFrame returns frame i's stored samples, colour converted to RGB
@@ -262,7 +293,8 @@ func (d *decoder) storedBits() {
 
 // withFile opens path and runs fn behind a recover boundary; every error
 // comes back as a *FileError naming the path.
-func withFile(ctx context.Context, path string, fn func(r io.Reader, size int64) error) (err error) {
+func withFile(ctx context.Context, path string,
+	fn func(r io.Reader, size int64) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = &FileError{Path: path, Err: malformed("decoder fault: %v", r)}

@@ -45,14 +45,18 @@ type Stats struct {
 func Inspect(ctx context.Context, path string, lim Limits) (Info, error) {
 	var m Meta
 	acc := accumulator{min: math.Inf(1), max: math.Inf(-1)}
-	err := decodeFile(ctx, path, lim, func(d *decoder, i int, s []int32) error {
+	err := decodeFile(ctx, path, lim, &m, func(d *decoder, i int) error {
 		tr, err := d.im.frameTransform(i)
+		if err != nil {
+			return err
+		}
+		s, err := d.decodeFrame(i)
 		if err != nil {
 			return err
 		}
 		acc.add(s, tr, d.im.u32)
 		return nil
-	}, &m)
+	})
 	info := infoOf(m)
 	if err == nil && acc.n > 0 {
 		info.Pixel = &Stats{Min: acc.min, Max: acc.max, Mean: acc.sum / float64(acc.n)}

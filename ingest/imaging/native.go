@@ -17,16 +17,15 @@ func (im *image) bitsSpec() bitsSpec {
 		signed: im.m.PixelRepresentation == 1}
 }
 
+// value moves the stored bits to the top of a 32-bit word and back, which
+// masks them and, for signed data, extends the sign.
 func (b bitsSpec) value(raw uint32) int32 {
-	v := raw >> b.shift
-	if b.bits >= 32 {
-		return int32(v)
+	up := 32 - min(b.bits, 32)
+	v := raw >> b.shift << up
+	if b.signed {
+		return int32(v) >> up
 	}
-	v &= 1<<b.bits - 1
-	if b.signed && v&(1<<(b.bits-1)) != 0 {
-		return int32(v) - int32(1)<<b.bits
-	}
-	return int32(v)
+	return int32(v >> up)
 }
 
 // subsampled reports native YBR 4:2:2 data, two pixels in four samples.
@@ -177,4 +176,71 @@ func interleave(s []int32) {
 		tmp[3*p], tmp[3*p+1], tmp[3*p+2] = s[p], s[n+p], s[2*n+p]
 	}
 	copy(s, tmp)
+}
+
+// direct16 reports native 16-bit monochrome cells with a linear
+// transform, which native16Physical converts in one pass.
+func (im *image) direct16(tr transform) bool {
+	return im.syn.codec == codecNative && im.m.BitsAllocated == 16 &&
+		im.m.SamplesPerPixel == 1 && im.palette == nil && tr.lut == nil
+}
+
+// table16 maps every 16-bit cell to its physical value for one bit layout,
+// byte order and linear transform: the values are those of the general
+// path (bitsSpec.value, then transform.apply), looked up instead of
+// recomputed.
+type table16 struct {
+	spec  bitsSpec
+	big   bool
+	tr    transform
+	valid bool
+	v     [1 << 16]float32
+}
+
+// matches reports whether t already holds the table for this layout.
+func (t *table16) matches(im *image, big bool, tr transform) bool {
+	return t != nil && t.valid && t.spec == im.bitsSpec() && t.big == big && t.tr == tr
+}
+
+// fill builds the table unless it already holds this layout.
+func (t *table16) fill(spec bitsSpec, big bool, tr transform) {
+	if t.valid && t.spec == spec && t.big == big && t.tr == tr {
+		return
+	}
+	t.valid = false
+	for raw := range 1 << 16 {
+		cell := uint16(raw)
+		if big {
+			cell = cell>>8 | cell<<8
+		}
+		t.v[raw] = float32(tr.apply(int64(spec.value(uint32(cell)))))
+	}
+	t.spec, t.big, t.tr, t.valid = spec, big, tr, true
+}
+
+// native16Physical converts frame i's cells to physical values through
+// the table, indexed by the cell's bytes as stored (little-endian load).
+func (im *image) native16Physical(src []byte, big bool, i int, tr transform, t *table16,
+	dst []float32) []float32 {
+	n := im.samples
+	if cap(dst) < n {
+		dst = make([]float32, n)
+	}
+	dst = dst[:n]
+	src = src[2*n*i : 2*n*(i+1)]
+	t.fill(im.bitsSpec(), big, tr)
+	k := 0
+	for ; k+8 <= n; k += 8 {
+		b := (*[16]byte)(src[2*k : 2*k+16])
+		d := (*[8]float32)(dst[k : k+8])
+		lo, hi := binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])
+		d[0], d[1] = t.v[uint16(lo)], t.v[uint16(lo>>16)]
+		d[2], d[3] = t.v[uint16(lo>>32)], t.v[uint16(lo>>48)]
+		d[4], d[5] = t.v[uint16(hi)], t.v[uint16(hi>>16)]
+		d[6], d[7] = t.v[uint16(hi>>32)], t.v[uint16(hi>>48)]
+	}
+	for ; k < n; k++ {
+		dst[k] = t.v[binary.LittleEndian.Uint16(src[2*k:])]
+	}
+	return dst
 }

@@ -367,37 +367,46 @@ func (p *parser) readSequence(eh elemHeader, enc encoding, depth int) ([]*datase
 	}
 	var items []*dataset
 	for end < 0 || p.s.pos < end {
-		b, err := p.s.peek(4)
-		if err != nil {
-			return nil, truncated("a sequence", eh.at)
-		}
-		if enc.order().Uint16(b) != 0xFFFE {
-			if end >= 0 {
-				return items, p.s.skip(end - p.s.pos)
-			}
-			return items, nil
-		}
-		ih, err := p.readHeader(enc)
+		it, done, err := p.sequenceEntry(eh, enc, end, depth)
 		if err != nil {
 			return nil, err
 		}
-		switch ih.tag {
-		case tagSeqDelim:
-			if end < 0 {
-				return items, nil
-			}
-		case tagItem:
-			it, closed, err := p.readItem(ih, enc, depth)
-			if err != nil {
-				return nil, err
-			}
+		if it != nil {
 			items = append(items, it)
-			if closed {
-				return items, nil
-			}
+		}
+		if done {
+			break
 		}
 	}
 	return items, nil
+}
+
+// sequenceEntry reads what follows in a sequence: an item (returned), a
+// delimiter, or a non-item tag that ends it. done reports the end of the
+// sequence.
+func (p *parser) sequenceEntry(eh elemHeader, enc encoding, end int64,
+	depth int) (*dataset, bool, error) {
+	b, err := p.s.peek(4)
+	if err != nil {
+		return nil, false, truncated("a sequence", eh.at)
+	}
+	if enc.order().Uint16(b) != 0xFFFE {
+		if end >= 0 {
+			return nil, true, p.s.skip(end - p.s.pos)
+		}
+		return nil, true, nil
+	}
+	ih, err := p.readHeader(enc)
+	if err != nil {
+		return nil, false, err
+	}
+	switch ih.tag {
+	case tagSeqDelim:
+		return nil, end < 0, nil
+	case tagItem:
+		return p.readItem(ih, enc, depth)
+	}
+	return nil, false, nil
 }
 
 // readItem reads one item; closed reports a sequence delimiter that ended
@@ -463,9 +472,10 @@ func bigEndianStart(b []byte) bool {
 
 // looksLikeDataset reports whether b plausibly starts a dataset without a
 // preamble: a first element of group 0000-0008 with either an explicit VR
-// or an implicit length that fits, in either byte order.
+// or an implicit length that fits, in either byte order. Zeros are not a
+// dataset.
 func looksLikeDataset(b []byte) bool {
-	if len(b) < 8 {
+	if len(b) < 8 || binary.LittleEndian.Uint64(b) == 0 {
 		return false
 	}
 	for _, bo := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {

@@ -93,18 +93,9 @@ func readFragments(h *header, lim Limits, buf []byte) (*encoded, error) {
 	}
 	for {
 		at := h.s.pos
-		b, err := h.s.next(8)
-		if err != nil {
-			return nil, truncated("encapsulated pixel data", at)
-		}
-		tag := uint32(bo.Uint16(b))<<16 | uint32(bo.Uint16(b[2:]))
-		n := int64(bo.Uint32(b[4:]))
-		if tag == tagSeqDelim {
-			return e, nil
-		}
-		if tag != tagItem || n == undefinedLength {
-			return nil, malformed("encapsulated pixel data holds tag (%04X,%04X) at offset %d",
-				tag>>16, tag&0xFFFF, at)
+		n, done, err := fragmentHeader(h, bo)
+		if done || err != nil {
+			return e, err
 		}
 		if err := checkFragment(h, lim, n, len(e.data)); err != nil {
 			return nil, err
@@ -125,6 +116,26 @@ func readFragments(h *header, lim Limits, buf []byte) (*encoded, error) {
 		}
 		e.frags = append(e.frags, fragment{off: at - first, start: start, end: len(e.data)})
 	}
+}
+
+// fragmentHeader reads the header of the next item of encapsulated pixel
+// data: its length, or done at the sequence delimiter.
+func fragmentHeader(h *header, bo binary.ByteOrder) (n int64, done bool, err error) {
+	at := h.s.pos
+	b, err := h.s.next(8)
+	if err != nil {
+		return 0, false, truncated("encapsulated pixel data", at)
+	}
+	tag := uint32(bo.Uint16(b))<<16 | uint32(bo.Uint16(b[2:]))
+	n = int64(bo.Uint32(b[4:]))
+	switch {
+	case tag == tagSeqDelim:
+		return 0, true, nil
+	case tag != tagItem || n == undefinedLength:
+		return 0, false, malformed("encapsulated pixel data holds tag (%04X,%04X) at "+
+			"offset %d", tag>>16, tag&0xFFFF, at)
+	}
+	return n, false, nil
 }
 
 func checkFragment(h *header, lim Limits, n int64, held int) error {

@@ -33,31 +33,37 @@ func Resample(m Meta, f Frame, cfg schemas.ImagingConfig, dst []float32) []float
 	val := sampler(f)
 	lo, hi := window(m, f, cfg, val)
 	invert := m.Photometric == "MONOCHROME1"
-	rowsum := make([]float64, f.Rows*g)
+	rows := horizontalPass(f, wx, val)
+	for oy, wsy := range wy {
+		for ox, wsx := range wx {
+			var s float64
+			for _, w := range wsy.taps {
+				s += w.w * rows[w.i*g+ox]
+			}
+			cover := wsy.in * wsx.in
+			if cover > 0 {
+				v := windowed(s/cover, lo, hi, invert) * cover / (wsy.total * wsx.total)
+				dst[oy*g+ox] = float32(v)
+			}
+		}
+	}
+	return dst
+}
+
+// horizontalPass sums each source row into the grid's columns.
+func horizontalPass(f Frame, wx []cell, val func(int) float64) []float64 {
+	g := len(wx)
+	out := make([]float64, f.Rows*g)
 	for y := range f.Rows {
 		for ox, ws := range wx {
 			var s float64
 			for _, w := range ws.taps {
 				s += w.w * val(y*f.Columns+w.i)
 			}
-			rowsum[y*g+ox] = s
+			out[y*g+ox] = s
 		}
 	}
-	for oy, wsy := range wy {
-		for ox, wsx := range wx {
-			var s float64
-			for _, w := range wsy.taps {
-				s += w.w * rowsum[w.i*g+ox]
-			}
-			cover := wsy.in * wsx.in
-			v := 0.0
-			if cover > 0 {
-				v = windowed(s/cover, lo, hi, invert) * cover / (wsy.total * wsx.total)
-			}
-			dst[oy*g+ox] = float32(v)
-		}
-	}
-	return dst
+	return out
 }
 
 // tap is one source pixel's weight in a grid cell.

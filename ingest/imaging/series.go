@@ -116,12 +116,7 @@ func modalityRank(m string, prefs []string) int {
 	if len(prefs) == 0 {
 		return 0
 	}
-	for i, p := range prefs {
-		if strings.EqualFold(p, m) {
-			return i
-		}
-	}
-	return -1
+	return slices.IndexFunc(prefs, func(p string) bool { return strings.EqualFold(p, m) })
 }
 
 func compareSeries(a, b candidate, cfg schemas.ImagingConfig) int {

@@ -17,14 +17,7 @@ type lut struct {
 }
 
 func (l *lut) at(v int64) float64 {
-	i := v - l.first
-	switch {
-	case i < 0:
-		return l.data[0]
-	case i >= int64(len(l.data)):
-		return l.data[len(l.data)-1]
-	}
-	return l.data[i]
+	return l.data[min(max(v-l.first, 0), int64(len(l.data)-1))]
 }
 
 func (t *transform) apply(v int64) float64 {
@@ -78,14 +71,10 @@ func (im *image) frameTransform(i int) (transform, error) {
 // rescaleIn reads the Pixel Value Transformation Sequence of a functional
 // group item.
 func rescaleIn(g *dataset) (transform, bool, error) {
-	if g == nil {
-		return identity, false, nil
+	if it := g.item(tagPixelValueTr); it != nil {
+		return rescaleOf(it)
 	}
-	it := g.item(tagPixelValueTr)
-	if it == nil {
-		return identity, false, nil
-	}
-	return rescaleOf(it)
+	return identity, false, nil
 }
 
 // rescaleOf reads Rescale Slope and Intercept (defaults 1 and 0).

@@ -1,9 +1,6 @@
 package records
 
-import (
-	"errors"
-	"time"
-)
+import "errors"
 
 // stamp is a parsed date or date-time.
 type stamp struct {
@@ -78,14 +75,35 @@ func datePart(s string) (y, mo, d int, rest string, ok bool) {
 	return y, mo, d, rest[3:], true
 }
 
-// civilDays returns the days since 1970-01-01 of a date, refusing dates
-// that do not exist (February 30).
+// civilDays returns the days since 1970-01-01 of a date of the proleptic
+// Gregorian calendar, refusing dates that do not exist (February 30).
 func civilDays(y, mo, d int) (int64, bool) {
-	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d {
+	if d > monthDays(y, mo) {
 		return 0, false
 	}
-	return t.Unix() / 86400, true
+	// Count from 0000-03-01 so that the leap day ends the year.
+	if mo <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	doy := (153*((mo+9)%12)+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468, true
+}
+
+// monthDays is the number of days in month mo of year y.
+func monthDays(y, mo int) int {
+	switch mo {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 // timePart reads Thh:mm:ss[.f+](Z|±hh:mm) and returns the milliseconds

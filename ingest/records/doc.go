@@ -22,9 +22,10 @@
 //     MedicationRequest are read; other resource types are recognised but not
 //     read. Bundles are not part of a bulk export and are not claimed.
 //
-// Both readers accept a UTF-8 byte-order mark and LF, CRLF or CR-only line
-// endings (quoted CSV fields may span lines). UTF-16 files are refused with
-// ErrUnsupported.
+// Both readers accept a UTF-8 byte-order mark, blank lines, and LF, CRLF or
+// CR-only line endings (quoted CSV fields may span lines). Bytes that are not
+// UTF-8 (a Latin-1 export) are replaced by U+FFFD in every text column, as
+// encoding/json does for FHIR. UTF-16 files are refused with ErrUnsupported.
 //
 // # Mapping
 //
@@ -59,8 +60,13 @@
 // JSON type (a decimal written as a JSON string is refused), dates must
 // match the grammar above and be real calendar dates, the subject must be a
 // Patient reference (Patient/id, an absolute URL ending so, or urn:uuid),
-// and every line must hold exactly one resource of the file's type. Other
-// elements are not decoded. Resources marked entered-in-error (and refuted
+// and every line must hold exactly one resource of the file's type, with
+// at most one value[x]. Other elements are not decoded. Two leniencies come
+// from encoding/json and are known: element names are matched without
+// regard to case, and a repeated element keeps its last value. A
+// MedicationRequest that names its drug only by reference is rejected,
+// since Medication resources are not read; a Patient deceased without a
+// date (deceasedBoolean) has no death date. Resources marked entered-in-error (and refuted
 // conditions, cancelled observations and encounters) are skipped, counted in
 // Stats.Skipped, and are not rows.
 //

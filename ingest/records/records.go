@@ -12,7 +12,8 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 )
 
-// Error classes. Every error returned by this package wraps one of them.
+// Error classes. Every error about a file wraps one of them; an error from
+// emit or from the context is returned wrapped with the file's name.
 var (
 	// ErrMalformed reports a file that cannot be read: empty, without a
 	// header, or broken beyond single rows.
@@ -24,8 +25,10 @@ var (
 )
 
 // Table names a records table. The five tables clinfuse reads are the
-// constants below; Sniff returns other names for tables it recognises but
-// does not read (Synthea's file stem, or the lower-cased FHIR resource type).
+// constants below. Tables that are recognised but not read carry Synthea's
+// table name (allergies, procedures, ...), also for the FHIR resource types
+// that correspond to one (AllergyIntolerance, Procedure, ...), and else the
+// lower-cased FHIR resource type (diagnosticreport).
 type Table string
 
 // The tables clinfuse reads.

@@ -1,6 +1,7 @@
 package records
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -20,7 +21,11 @@ import (
 	"github.com/clinfuse/clinfuse/internal/shareddata"
 )
 
-const obsHeader3 = "DATE,PATIENT,ENCOUNTER,CATEGORY,CODE,DESCRIPTION,VALUE,UNITS,TYPE"
+const (
+	obsHeader3 = "DATE,PATIENT,ENCOUNTER,CATEGORY,CODE,DESCRIPTION,VALUE,UNITS,TYPE"
+	day1       = "2020-01-01T00:00:00Z"
+	a1cRow     = day1 + ",p,e,laboratory,4548-4,A1c,6.1,%,numeric"
+)
 
 // TestHazards reads small files that each carry one real-file hazard and
 // checks the rows that come out.
@@ -31,19 +36,19 @@ func TestHazards(t *testing.T) {
 		want                []map[string]any // a subset of each row's columns
 	}{{
 		name: "byte-order mark", file: "o.csv",
-		content: "\ufeff" + obsHeader3 + "\n2020-01-01T00:00:00Z,p,e,laboratory,4548-4,A1c,6.1,%,numeric\n",
+		content: "\ufeff" + obsHeader3 + "\n" + a1cRow + "\n",
 		table:   Observations,
 		want:    []map[string]any{{"patient_id": "p", "value": 6.1}},
 	}, {
 		name: "CRLF", file: "o.csv",
-		content: obsHeader3 + "\r\n2020-01-01T00:00:00Z,p,e,laboratory,4548-4,A1c,6.1,%,numeric\r\n" +
+		content: obsHeader3 + "\r\n" + a1cRow + "\r\n" +
 			"2020-01-02T00:00:00Z,q,e,laboratory,4548-4,A1c,6.2,%,numeric\r\n",
 		table: Observations,
 		want: []map[string]any{{"patient_id": "p", "unit": "%"},
 			{"patient_id": "q", "unit": "%", "value": 6.2}},
 	}, {
 		name: "CR only, quoted CR inside", file: "o.csv",
-		content: obsHeader3 + "\r2020-01-01T00:00:00Z,p,e,laboratory,4548-4,\"A1c\rtest\",6.1,%,numeric" +
+		content: obsHeader3 + "\r" + day1 + ",p,e,laboratory,4548-4,\"A1c\rtest\",6.1,%,numeric" +
 			"\r2020-01-02T00:00:00Z,q,e,,4548-4,A1c,6.2,%,numeric",
 		table: Observations,
 		want: []map[string]any{{"patient_id": "p", "description": "A1c\ntest"},
@@ -56,10 +61,22 @@ func TestHazards(t *testing.T) {
 		want:  []map[string]any{{"description": "Hypertension,\nessential", "stop": nil}},
 	}, {
 		name: "exponent decimals", file: "o.csv",
-		content: obsHeader3 + "\n2020-01-01T00:00:00Z,p,e,laboratory,2339-0,Glucose,1.2E+2,mg/dL,numeric\n" +
-			"2020-01-01T00:00:00Z,p,e,laboratory,2339-0,Glucose,5e-1,mg/dL,\n",
+		content: obsHeader3 + "\n" +
+			day1 + ",p,e,laboratory,2339-0,Glucose,1.2E+2,mg/dL,numeric\n" +
+			day1 + ",p,e,laboratory,2339-0,Glucose,5e-1,mg/dL,\n",
 		table: Observations,
 		want:  []map[string]any{{"value": 120.0}, {"value": 0.5, "value_text": nil}},
+	}, {
+		name: "Latin-1 bytes", file: "c.csv",
+		content: "START,STOP,PATIENT,ENCOUNTER,CODE,DESCRIPTION\n" +
+			"2010-05-01,,p,e,38341003,Hypertension caf\xe9\n",
+		table: Conditions,
+		want:  []map[string]any{{"description": "Hypertension caf\uFFFD"}},
+	}, {
+		name: "blank lines before the first record", file: "P.ndjson",
+		content: "\n\r\n" + `{"resourceType":"Patient","id":"a","gender":"male"}` + "\n\n",
+		table:   Patients,
+		want:    []map[string]any{{"patient_id": "a", "sex": "M"}},
 	}, {
 		name: "older layout: no CATEGORY, dates", file: "o.csv",
 		content: "DATE,PATIENT,ENCOUNTER,CODE,DESCRIPTION,VALUE,UNITS,TYPE\n" +
@@ -153,6 +170,24 @@ func TestParseStamp(t *testing.T) {
 		if (err == nil) != tc.ok || tc.ok && st.ms != tc.ms {
 			t.Errorf("parseStamp(%q, %d) = %d, %v; want %d, ok %v",
 				tc.in, tc.rule, st.ms, err, tc.ms, tc.ok)
+		}
+	}
+}
+
+// TestCivilDays compares the calendar arithmetic with package time around
+// every month end of years 1 to 9999.
+func TestCivilDays(t *testing.T) {
+	for y := 1; y <= 9999; y++ {
+		for mo := 1; mo <= 12; mo++ {
+			for _, d := range []int{1, 28, 29, 30, 31} {
+				got, ok := civilDays(y, mo, d)
+				tm := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+				want, exists := tm.Unix()/86400, tm.Day() == d
+				if ok != exists || ok && got != want {
+					t.Fatalf("civilDays(%d, %d, %d) = %d, %v; want %d, %v",
+						y, mo, d, got, ok, want, exists)
+				}
+			}
 		}
 	}
 }
@@ -324,8 +359,8 @@ func TestLineEnds(t *testing.T) {
 		{"no line end", "no line end"},
 	}
 	for _, tc := range cases {
-		r := &lineEnds{r: iotest.OneByteReader(strings.NewReader(tc.in))}
-		got, err := io.ReadAll(r)
+		r := &lineEnds{r: bufio.NewReader(iotest.OneByteReader(strings.NewReader(tc.in)))}
+		got, err := io.ReadAll(iotest.OneByteReader(r))
 		if err != nil || string(got) != tc.want {
 			t.Errorf("lineEnds(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
 		}
@@ -355,7 +390,8 @@ func TestInspect(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := json.Marshal(bad)
-	want := `{"table":"observations","format":"synthea-csv","read":true,"rows":3,"rejected_rows":7}`
+	want := `{"table":"observations","format":"synthea-csv","read":true,` +
+		`"rows":3,"rejected_rows":7}`
 	if string(b) != want {
 		t.Errorf("JSON = %s, want %s", b, want)
 	}

@@ -1,6 +1,9 @@
 package records
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
@@ -31,7 +34,7 @@ type sink struct {
 
 func newSink(t Table, source string, mem memory.Allocator,
 	emit func(Table, arrow.Record) error) *sink {
-	s := &sink{table: t, source: source, mem: mem, emit: emit}
+	s := &sink{table: t, source: strings.ToValidUTF8(source, "\uFFFD"), mem: mem, emit: emit}
 	if emit != nil {
 		s.rb = array.NewRecordBuilder(mem, tableSchemas[t])
 		s.rb.Reserve(BatchRows)
@@ -69,10 +72,27 @@ func (s *sink) flush() error {
 	if s.rb == nil || s.n == 0 {
 		return nil
 	}
+	// Reserve the next batch's string bytes from this one's, so that the
+	// builders do not grow by copying.
+	sizes := make([]int, len(s.rb.Fields()))
+	for i, f := range s.rb.Fields() {
+		if b, ok := f.(*array.StringBuilder); ok {
+			sizes[i] = b.DataLen()
+		}
+	}
 	rec := s.rb.NewRecord()
 	defer rec.Release()
 	s.n = 0
-	return s.emit(s.table, rec)
+	s.rb.Reserve(BatchRows)
+	for i, f := range s.rb.Fields() {
+		if b, ok := f.(*array.StringBuilder); ok {
+			b.ReserveData(sizes[i] + sizes[i]/8)
+		}
+	}
+	if err := s.emit(s.table, rec); err != nil {
+		return fmt.Errorf("records: %s: %w", s.source, err)
+	}
+	return nil
 }
 
 func (s *sink) release() {

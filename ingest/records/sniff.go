@@ -17,7 +17,8 @@ func Sniff(name string, head []byte) (t Table, f Format, ok bool) {
 	if len(head) > sniffBytes {
 		head = head[:sniffBytes]
 	}
-	head = trimBOM(head)
+	// Blank lines before the first record are skipped by both readers.
+	head = bytes.TrimLeft(trimBOM(head), " \t\r\n")
 	line, complete := firstLine(head)
 	if bytes.HasPrefix(bytes.TrimLeft(line, " \t"), []byte("{")) {
 		t, ok = sniffResource(line)

@@ -1,12 +1,14 @@
 package records
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -32,59 +34,78 @@ type csvTable interface {
 // readCSV reads a Synthea CSV file. With a nil out, or a table that is not
 // read, it only counts well-formed records as rows.
 func readCSV(ctx context.Context, in *input, st *Stats, out *sink) error {
-	r := csv.NewReader(in.lines)
-	r.ReuseRecord = true
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
+	r := newCSVScanner(bufio.NewReaderSize(in.lines, 64<<10))
+	header, err := r.next()
 	if err != nil {
 		return fmt.Errorf("%w: %s: header: %w", ErrMalformed, in.source, err)
 	}
-	width := len(header)
-	tab := newCSVTable(st.Table, header)
+	header = slices.Clone(header)
+	for i := range header {
+		header[i] = strings.Clone(header[i])
+	}
+	c := csvReader{r: r, width: len(header), tab: newCSVTable(st.Table, header),
+		st: st, out: out, source: in.source}
 	for n := 0; ; n++ {
 		if n%checkEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("records: %s: %w", in.source, err)
 			}
 		}
-		done, err := csvRecord(r, width, tab, st, out)
-		if done || err != nil {
+		if done, err := c.record(); done || err != nil {
 			return err
 		}
 	}
 }
 
-// csvRecord reads and handles one record; done is true at the end of the
+// csvReader reads the records after the header.
+type csvReader struct {
+	r      *csvScanner
+	width  int
+	tab    csvTable // nil for a table that is not read
+	st     *Stats
+	out    *sink
+	source string
+}
+
+// record reads and handles one record; done is true at the end of the
 // file.
-func csvRecord(r *csv.Reader, width int, tab csvTable, st *Stats, out *sink) (bool, error) {
-	rec, err := r.Read()
+func (c *csvReader) record() (done bool, err error) {
+	rec, err := c.r.next()
+	if err != nil {
+		return c.readError(err)
+	}
+	line := c.r.start
+	if len(rec) != c.width {
+		c.st.reject(int64(line), fmt.Sprintf("row has %d fields, header has %d",
+			len(rec), c.width))
+		return false, nil
+	}
+	if c.tab == nil || c.out == nil {
+		c.st.Rows++
+		return false, nil
+	}
+	if reason := c.tab.parse(rec); reason != "" {
+		c.st.reject(int64(line), reason)
+		return false, nil
+	}
+	if w := c.out.row(); w != nil {
+		c.tab.put(w)
+	}
+	return false, c.out.done()
+}
+
+// readError handles a failed read: the end of the file, a syntax error
+// (which rejects one record), or an I/O error.
+func (c *csvReader) readError(err error) (bool, error) {
 	var pe *csv.ParseError
 	switch {
 	case errors.Is(err, io.EOF):
 		return true, nil
 	case errors.As(err, &pe):
-		st.reject(int64(pe.StartLine), "CSV syntax: "+pe.Err.Error())
-		return false, nil
-	case err != nil:
-		return true, fmt.Errorf("%w: %w", ErrMalformed, err)
-	}
-	line, _ := r.FieldPos(0)
-	if len(rec) != width {
-		st.reject(int64(line), fmt.Sprintf("row has %d fields, header has %d", len(rec), width))
+		c.st.reject(int64(pe.StartLine), "CSV syntax: "+pe.Err.Error())
 		return false, nil
 	}
-	if tab == nil || out == nil {
-		st.Rows++
-		return false, nil
-	}
-	if reason := tab.parse(rec); reason != "" {
-		st.reject(int64(line), reason)
-		return false, nil
-	}
-	if w := out.row(); w != nil {
-		tab.put(w)
-	}
-	return false, out.done()
+	return true, fmt.Errorf("%w: %s: %w", ErrMalformed, c.source, err)
 }
 
 // newCSVTable resolves the header's columns for a table that is read; nil
@@ -93,15 +114,21 @@ func newCSVTable(t Table, header []string) csvTable {
 	c := columns(header)
 	switch t {
 	case Patients:
-		return &patientsCSV{c: c}
+		return &patientsCSV{id: c.col("ID"), birth: c.col("BIRTHDATE"),
+			death: c.col("DEATHDATE"), gender: c.col("GENDER"), race: c.col("RACE"),
+			eth: c.col("ETHNICITY"), county: c.col("COUNTY")}
 	case Conditions:
-		return &conditionsCSV{c: c}
+		return &conditionsCSV{eventCols: c.events()}
 	case Observations:
-		return &observationsCSV{c: c}
+		return &observationsCSV{date: c.col("DATE"), patient: c.col("PATIENT"),
+			category: c.col("CATEGORY"), system: c.col("SYSTEM"), code: c.col("CODE"),
+			desc: c.col("DESCRIPTION"), value: c.col("VALUE"), units: c.col("UNITS"),
+			typ: c.col("TYPE")}
 	case Encounters:
-		return &encountersCSV{c: c}
+		return &encountersCSV{eventCols: c.events(), id: c.col("ID"),
+			class: c.col("ENCOUNTERCLASS")}
 	case Medications:
-		return &medicationsCSV{c: c}
+		return &medicationsCSV{eventCols: c.events()}
 	}
 	return nil
 }
@@ -117,91 +144,119 @@ func columns(header []string) colIndex {
 	return c
 }
 
-// get returns the named column of rec, "" when the header lacks it.
-func (c colIndex) get(rec []string, name string) string {
-	if i, ok := c[name]; ok {
-		return rec[i]
-	}
-	return ""
+// column is a named column's position, -1 when the header lacks it.
+type column struct {
+	name string
+	i    int
 }
 
-// csvFields reads required and optional fields and collects the first
-// problem as a rejection reason.
+func (c colIndex) col(name string) column {
+	if i, ok := c[name]; ok {
+		return column{name, i}
+	}
+	return column{name, -1}
+}
+
+// eventCols are the columns shared by conditions, encounters and
+// medications.
+type eventCols struct {
+	start, stop, patient, system, code, desc column
+}
+
+func (c colIndex) events() eventCols {
+	return eventCols{start: c.col("START"), stop: c.col("STOP"), patient: c.col("PATIENT"),
+		system: c.col("SYSTEM"), code: c.col("CODE"), desc: c.col("DESCRIPTION")}
+}
+
+// csvFields reads the fields of one record and keeps the first problem as
+// the rejection reason.
 type csvFields struct {
-	c      colIndex
 	rec    []string
 	reason string
 }
 
-func (f *csvFields) fail(col, problem string) {
+func (f *csvFields) fail(c column, problem string) {
 	if f.reason == "" {
-		f.reason = col + ": " + problem
+		f.reason = c.name + ": " + problem
 	}
 }
 
-// text returns the column's value, failing when required and empty.
-func (f *csvFields) text(col string, required bool) string {
-	v := f.c.get(f.rec, col)
+// get returns the column's value, "" when the header lacks it.
+func (f *csvFields) get(c column) string {
+	if c.i < 0 {
+		return ""
+	}
+	return f.rec[c.i]
+}
+
+// text returns the column's value, failing when required and blank.
+func (f *csvFields) text(c column, required bool) string {
+	v := f.get(c)
 	if required && strings.TrimSpace(v) == "" {
-		f.fail(col, "empty")
+		f.fail(c, "empty")
 	}
 	return v
 }
 
-// time parses a date or date-time column; an empty optional one is absent.
-func (f *csvFields) time(col string, required bool) optStamp {
-	v := strings.TrimSpace(f.text(col, required))
+// time parses a date or date-time column; a blank optional one is absent.
+func (f *csvFields) time(c column, required bool) optStamp {
+	v := strings.TrimSpace(f.text(c, required))
 	if v == "" {
 		return optStamp{}
 	}
 	st, err := parseStamp(v, csvDateTime)
 	if err != nil {
-		f.fail(col, err.Error())
+		f.fail(c, err.Error())
 		return optStamp{}
 	}
 	return optStamp{stamp: st, ok: true}
 }
 
-// number parses a decimal (1.2E+2 included); ok is false when empty.
-func (f *csvFields) number(col string) (float64, bool) {
-	v := strings.TrimSpace(f.c.get(f.rec, col))
+// number parses a decimal (1.2E+2 included); ok is false when blank.
+func (f *csvFields) number(c column) (float64, bool) {
+	v := strings.TrimSpace(f.get(c))
 	if v == "" {
 		return 0, false
 	}
-	x, err := strconv.ParseFloat(v, 64)
-	if err != nil || math.IsInf(x, 0) || math.IsNaN(x) {
-		f.fail(col, "not a finite number")
-		return 0, false
+	x, ok := finite(v)
+	if !ok {
+		f.fail(c, "not a finite number")
 	}
-	return x, true
+	return x, ok
+}
+
+// finite parses a finite decimal.
+func finite(s string) (float64, bool) {
+	x, err := strconv.ParseFloat(s, 64)
+	return x, err == nil && !math.IsInf(x, 0) && !math.IsNaN(x)
 }
 
 // orDefault returns the column's value, or def when empty or absent.
-func (f *csvFields) orDefault(col, def string) string {
-	if v := f.c.get(f.rec, col); v != "" {
+func (f *csvFields) orDefault(c column, def string) string {
+	if v := f.get(c); v != "" {
 		return v
 	}
 	return def
 }
 
 type patientsCSV struct {
-	c   colIndex
-	row patientRow
+	id, birth, death, gender, race, eth, county column
+	row                                         patientRow
 }
 
 func (p *patientsCSV) parse(rec []string) string {
-	f := csvFields{c: p.c, rec: rec}
+	f := csvFields{rec: rec}
 	p.row = patientRow{
-		id:    f.text("ID", true),
-		birth: f.time("BIRTHDATE", false),
-		death: f.time("DEATHDATE", false),
-		race:  f.text("RACE", false),
-		eth:   f.text("ETHNICITY", false),
-		site:  f.text("COUNTY", false),
+		id:    f.text(p.id, true),
+		birth: f.time(p.birth, false),
+		death: f.time(p.death, false),
+		race:  f.get(p.race),
+		eth:   f.get(p.eth),
+		site:  f.get(p.county),
 	}
-	sex, ok := sexCode(f.text("GENDER", false))
+	sex, ok := sexCode(f.get(p.gender))
 	if !ok {
-		f.fail("GENDER", "not one of M, F, O, U")
+		f.fail(p.gender, "not one of M, F, O, U")
 	}
 	p.row.sex = sex
 	return f.reason
@@ -225,20 +280,19 @@ func sexCode(g string) (string, bool) {
 }
 
 type conditionsCSV struct {
-	c   colIndex
+	eventCols
 	row conditionRow
 }
 
 func (p *conditionsCSV) parse(rec []string) string {
-	f := csvFields{c: p.c, rec: rec}
-	start := f.time("START", true)
+	f := csvFields{rec: rec}
 	p.row = conditionRow{
-		patient: f.text("PATIENT", true),
-		start:   start.ms,
-		stop:    f.time("STOP", false),
-		system:  f.orDefault("SYSTEM", systemSNOMED),
-		code:    f.text("CODE", true),
-		desc:    f.text("DESCRIPTION", false),
+		patient: f.text(p.patient, true),
+		start:   f.time(p.start, true).ms,
+		stop:    f.time(p.stop, false),
+		system:  f.orDefault(p.system, systemSNOMED),
+		code:    f.text(p.code, true),
+		desc:    f.get(p.desc),
 	}
 	return f.reason
 }
@@ -246,38 +300,36 @@ func (p *conditionsCSV) parse(rec []string) string {
 func (p *conditionsCSV) put(w *writer) { p.row.put(w) }
 
 type observationsCSV struct {
-	c   colIndex
-	row observationRow
+	date, patient, category, system, code, desc, value, units, typ column
+	row                                                            observationRow
 }
 
 func (p *observationsCSV) parse(rec []string) string {
-	f := csvFields{c: p.c, rec: rec}
+	f := csvFields{rec: rec}
 	p.row = observationRow{
-		patient:  f.text("PATIENT", true),
-		time:     f.time("DATE", true).ms,
-		category: f.text("CATEGORY", false),
-		system:   f.orDefault("SYSTEM", systemLOINC),
-		code:     f.text("CODE", true),
-		desc:     f.text("DESCRIPTION", false),
-		unit:     f.text("UNITS", false),
+		patient:  f.text(p.patient, true),
+		time:     f.time(p.date, true).ms,
+		category: f.get(p.category),
+		system:   f.orDefault(p.system, systemLOINC),
+		code:     f.text(p.code, true),
+		desc:     f.get(p.desc),
+		unit:     f.get(p.units),
 	}
-	p.value(&f)
+	p.fillValue(&f)
 	return f.reason
 }
 
-// value fills the numeric or text value by TYPE: numeric must parse, text
-// stays text, and an absent or other TYPE is numeric when it parses.
-func (p *observationsCSV) value(f *csvFields) {
-	raw := f.c.get(f.rec, "VALUE")
-	switch strings.ToLower(strings.TrimSpace(f.c.get(f.rec, "TYPE"))) {
-	case "numeric":
-		p.row.value, p.row.hasValue = f.number("VALUE")
-	case "text":
-		p.row.text = raw
+// fillValue sets the numeric or text value by TYPE: numeric must parse,
+// text stays text, and an absent or other TYPE is numeric when it parses.
+func (p *observationsCSV) fillValue(f *csvFields) {
+	switch typ := strings.TrimSpace(f.get(p.typ)); {
+	case strings.EqualFold(typ, "numeric"):
+		p.row.value, p.row.hasValue = f.number(p.value)
+	case strings.EqualFold(typ, "text"):
+		p.row.text = f.get(p.value)
 	default:
-		v := strings.TrimSpace(raw)
-		x, err := strconv.ParseFloat(v, 64)
-		if err == nil && !math.IsInf(x, 0) && !math.IsNaN(x) {
+		raw := f.get(p.value)
+		if x, ok := finite(strings.TrimSpace(raw)); ok {
 			p.row.value, p.row.hasValue = x, true
 		} else {
 			p.row.text = raw
@@ -288,23 +340,24 @@ func (p *observationsCSV) value(f *csvFields) {
 func (p *observationsCSV) put(w *writer) { p.row.put(w) }
 
 type encountersCSV struct {
-	c   colIndex
-	row encounterRow
+	eventCols
+	id, class column
+	row       encounterRow
 }
 
 func (p *encountersCSV) parse(rec []string) string {
-	f := csvFields{c: p.c, rec: rec}
+	f := csvFields{rec: rec}
 	p.row = encounterRow{
-		patient: f.text("PATIENT", true),
-		id:      f.text("ID", true),
-		start:   f.time("START", true).ms,
-		stop:    f.time("STOP", false),
-		class:   f.text("ENCOUNTERCLASS", false),
-		code:    f.text("CODE", false),
-		desc:    f.text("DESCRIPTION", false),
+		patient: f.text(p.patient, true),
+		id:      f.text(p.id, true),
+		start:   f.time(p.start, true).ms,
+		stop:    f.time(p.stop, false),
+		class:   f.get(p.class),
+		code:    f.get(p.code),
+		desc:    f.get(p.desc),
 	}
 	if p.row.code != "" {
-		p.row.system = f.orDefault("SYSTEM", systemSNOMED)
+		p.row.system = f.orDefault(p.system, systemSNOMED)
 	}
 	return f.reason
 }
@@ -312,19 +365,19 @@ func (p *encountersCSV) parse(rec []string) string {
 func (p *encountersCSV) put(w *writer) { p.row.put(w) }
 
 type medicationsCSV struct {
-	c   colIndex
+	eventCols
 	row medicationRow
 }
 
 func (p *medicationsCSV) parse(rec []string) string {
-	f := csvFields{c: p.c, rec: rec}
+	f := csvFields{rec: rec}
 	p.row = medicationRow{
-		patient: f.text("PATIENT", true),
-		start:   f.time("START", true).ms,
-		stop:    f.time("STOP", false),
-		system:  f.orDefault("SYSTEM", systemRxNorm),
-		code:    f.text("CODE", true),
-		desc:    f.text("DESCRIPTION", false),
+		patient: f.text(p.patient, true),
+		start:   f.time(p.start, true).ms,
+		stop:    f.time(p.stop, false),
+		system:  f.orDefault(p.system, systemRxNorm),
+		code:    f.text(p.code, true),
+		desc:    f.get(p.desc),
 	}
 	return f.reason
 }

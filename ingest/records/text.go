@@ -72,41 +72,27 @@ func trimBOM(b []byte) []byte {
 
 // lineEnds reads r with every CR that is not followed by LF replaced by LF,
 // so that files with CR-only line endings read as lines. CRLF pairs pass
-// unchanged (encoding/csv folds them; the NDJSON reader trims the CR).
+// unchanged (encoding/csv folds them; the NDJSON reader trims the CR). A
+// CR at the end of a read is decided by peeking at the next byte.
 type lineEnds struct {
-	r     io.Reader
-	carry bool // the previous read ended in a CR that was held back
+	r *bufio.Reader
 }
 
 func (l *lineEnds) Read(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	off := 0
-	if l.carry {
-		p[0] = '\r'
-		off = 1
-		l.carry = false
-	}
-	n, err := l.r.Read(p[off:])
-	n += off
+	n, err := l.r.Read(p)
 	for i := 0; i < n; i++ {
 		j := bytes.IndexByte(p[i:n], '\r')
 		if j < 0 {
 			break
 		}
 		i += j
-		switch {
-		case i+1 < n:
+		if i+1 < n {
 			if p[i+1] != '\n' {
 				p[i] = '\n'
 			}
-		case err == nil:
-			// The CR ends this read: hold it back until the next byte is
-			// known.
-			l.carry = true
-			n--
-		default:
+			continue
+		}
+		if next, perr := l.r.Peek(1); perr != nil || next[0] != '\n' {
 			p[i] = '\n'
 		}
 	}

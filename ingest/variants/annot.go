@@ -28,18 +28,18 @@ type annotSpec struct {
 	alleleNum int
 	genotype  int
 	dna       int
-	width     int // number of fields needed to reach every index
 }
 
 // Default layouts, used when the header does not declare the field or its
 // declaration does not spell out a layout.
-var defaultLayouts = map[annotKind][]string{
+var defaultLayouts = map[annotKind]layout{
 	annANN: {"Allele", "Annotation", "Annotation_Impact", "Gene_Name", "Gene_ID"},
 	annEFF: {"Effect_Impact", "Functional_Class", "Codon_Change", "Amino_Acid_Change",
 		"Amino_Acid_Length", "Gene_Name", "Transcript_BioType", "Gene_Coding",
 		"Transcript_ID", "Exon_Rank", "Genotype_Number"},
-	annCSQ:  {"Allele", "Consequence", "IMPACT", "SYMBOL", "Gene"},
-	annBCSQ: {"Consequence", "gene", "transcript", "biotype", "strand", "amino_acid_change", "dna_change"},
+	annCSQ: {"Allele", "Consequence", "IMPACT", "SYMBOL", "Gene"},
+	annBCSQ: {"Consequence", "gene", "transcript", "biotype", "strand",
+		"amino_acid_change", "dna_change"},
 }
 
 // conventionalKeys are the INFO keys read as annotations even when the
@@ -90,72 +90,74 @@ func defaultAnnotation(key string) *annotSpec {
 // layoutFromDescription reads the field names from a Description string:
 // "Format: a|b|c" (VEP, bcftools), "'a | b | c'" (SnpEff ANN) or
 // "Effect ( a | b [ | c ] )" (SnpEff EFF).
-func layoutFromDescription(kind annotKind, desc string) []string {
+func layoutFromDescription(kind annotKind, desc string) layout {
 	var body string
+	var ok bool
 	switch kind {
 	case annCSQ, annBCSQ:
-		_, after, ok := strings.Cut(desc, "Format:")
-		if !ok {
-			return nil
-		}
-		body = after
+		_, body, ok = strings.Cut(desc, "Format:")
 	case annANN:
-		i, j := strings.Index(desc, "'"), strings.LastIndex(desc, "'")
-		if i < 0 || j <= i {
-			return nil
-		}
-		body = desc[i+1 : j]
+		body, ok = between(desc, "'", "'")
 	case annEFF:
-		i, j := strings.Index(desc, "("), strings.LastIndex(desc, ")")
-		if i < 0 || j <= i {
-			return nil
-		}
-		body = strings.NewReplacer("[", "", "]", "").Replace(desc[i+1 : j])
+		body, ok = between(desc, "(", ")")
+		body = strings.NewReplacer("[", "", "]", "").Replace(body)
 	}
 	fields := strings.Split(strings.Trim(strings.TrimSpace(body), `'"`), "|")
 	for i := range fields {
 		fields[i] = strings.TrimSpace(fields[i])
 	}
-	if len(fields) < 2 {
+	if !ok || len(fields) < 2 {
 		return nil
 	}
 	return fields
 }
 
-// newAnnotSpec finds the interesting fields in a layout.
-func newAnnotSpec(key string, kind annotKind, fields []string) *annotSpec {
-	find := func(names ...string) int {
-		for _, n := range names {
-			for i, f := range fields {
-				if strings.EqualFold(f, n) {
-					return i
-				}
-			}
-		}
-		return -1
+// between returns the text between the first open and the last close.
+func between(s, open, close string) (string, bool) {
+	i, j := strings.Index(s, open), strings.LastIndex(s, close)
+	if i < 0 || j <= i {
+		return "", false
 	}
+	return s[i+len(open) : j], true
+}
+
+// newAnnotSpec finds the interesting fields in a layout.
+func newAnnotSpec(key string, kind annotKind, fields layout) *annotSpec {
+	f := fields.find
 	s := &annotSpec{key: key, kind: kind, allele: -1, cons: -1, impact: -1,
 		alleleNum: -1, genotype: -1, dna: -1}
 	switch kind {
 	case annANN:
-		s.allele, s.cons, s.impact = find("Allele"), find("Annotation"), find("Annotation_Impact")
-		s.gene = pick(find("Gene_Name"), find("Gene_ID"))
+		s.allele, s.cons, s.impact = f("Allele"), f("Annotation"), f("Annotation_Impact")
+		s.gene = pick(f("Gene_Name"), f("Gene_ID"))
 	case annEFF:
-		s.impact, s.genotype = find("Effect_Impact"), find("Genotype_Number", "Genotype")
-		s.gene = pick(find("Gene_Name"))
+		s.impact, s.genotype = f("Effect_Impact"), f("Genotype_Number", "Genotype")
+		s.gene = pick(f("Gene_Name"))
 	case annCSQ:
-		s.allele, s.cons, s.impact = find("Allele"), find("Consequence"), find("IMPACT")
-		s.alleleNum = find("ALLELE_NUM")
-		s.gene = pick(find("SYMBOL"), find("HGNC"), find("Gene"))
+		s.allele, s.cons, s.impact = f("Allele"), f("Consequence"), f("IMPACT")
+		s.alleleNum = f("ALLELE_NUM")
+		s.gene = pick(f("SYMBOL"), f("HGNC"), f("Gene"))
 	case annBCSQ:
-		s.cons, s.dna = find("Consequence"), find("dna_change")
-		s.gene = pick(find("gene"))
-	}
-	s.width = max(s.allele, s.cons, s.impact, s.alleleNum, s.genotype, s.dna) + 1
-	for _, g := range s.gene {
-		s.width = max(s.width, g+1)
+		s.cons, s.dna = f("Consequence"), f("dna_change")
+		s.gene = pick(f("gene"))
 	}
 	return s
+}
+
+// layout is the list of field names of an annotation.
+type layout []string
+
+// find returns the index of the first of names present (case-insensitive),
+// or -1.
+func (l layout) find(names ...string) int {
+	for _, n := range names {
+		for i, f := range l {
+			if strings.EqualFold(f, n) {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // pick keeps the indexes that exist.
@@ -194,17 +196,24 @@ func (a *annotation) worse(c annotation) bool {
 	return c.rank < a.rank
 }
 
+// nextField splits b at the first sep into the field before it and the
+// rest after it; rest is nil when b holds no sep.
+func nextField(b []byte, sep byte) (field, rest []byte) {
+	if i := bytes.IndexByte(b, sep); i >= 0 {
+		return b[:i], b[i+1:]
+	}
+	return b, nil
+}
+
 // splitFields splits b on sep into dst, reusing its storage.
 func splitFields(b []byte, sep byte, dst [][]byte) [][]byte {
 	dst = dst[:0]
-	for {
-		i := bytes.IndexByte(b, sep)
-		if i < 0 {
-			return append(dst, b)
-		}
-		dst = append(dst, b[:i])
-		b = b[i+1:]
+	for b != nil {
+		var f []byte
+		f, b = nextField(b, sep)
+		dst = append(dst, f)
 	}
+	return dst
 }
 
 // field returns f[i], or nil when the entry is too short or i is -1.

@@ -22,7 +22,8 @@ func benchVCF(b *testing.B) string {
 		b.Fatal(err)
 	}
 	z := vcfsynth.NewBGZFWriter(f)
-	if err := vcfsynth.Write(z, vcfsynth.Config{Records: 200000, Samples: 10, Seed: 1}); err != nil {
+	c := vcfsynth.Config{Records: 200000, Samples: 10, Seed: 1}
+	if err := vcfsynth.Write(z, c); err != nil {
 		b.Fatal(err)
 	}
 	if err := z.Close(); err != nil {

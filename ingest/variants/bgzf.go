@@ -7,11 +7,14 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/klauspost/compress/flate"
 	"hash/crc32"
 	"io"
 	"runtime"
 	"sync"
+	"os"
+	"strconv"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // BGZF (SAM/BAM specification, section 4.1) is gzip made of independent
@@ -72,6 +75,7 @@ type bgzfBlock struct {
 
 // bgzfReader inflates BGZF members in parallel and reads back in order.
 type bgzfReader struct {
+	ctx    context.Context
 	queue  chan *bgzfBlock
 	cur    *bgzfBlock
 	pos    int
@@ -85,8 +89,11 @@ type bgzfReader struct {
 // goroutines it starts.
 func newBGZFReader(ctx context.Context, src io.Reader) *bgzfReader {
 	workers := min(runtime.GOMAXPROCS(0), 4)
+	if w := os.Getenv("ZZW"); w != "" {
+		workers, _ = strconv.Atoi(w)
+	}
 	ctx, cancel := context.WithCancel(ctx)
-	z := &bgzfReader{queue: make(chan *bgzfBlock, 4*workers), cancel: cancel}
+	z := &bgzfReader{ctx: ctx, queue: make(chan *bgzfBlock, 4*workers), cancel: cancel}
 	z.pool.New = func() any { return new(bgzfBlock) }
 	work := make(chan *bgzfBlock, 4*workers)
 	z.wg.Add(1 + workers)
@@ -117,20 +124,23 @@ func (z *bgzfReader) produce(ctx context.Context, src *bufio.Reader, work chan<-
 		if err != nil {
 			b.err = err
 			close(b.ready)
-		}
-		select {
-		case z.queue <- b:
-		case <-ctx.Done():
+			send(ctx, z.queue, b)
 			return
 		}
-		if err != nil {
+		// A block reaches a worker before Read can wait for it.
+		if !send(ctx, work, b) || !send(ctx, z.queue, b) {
 			return
 		}
-		select {
-		case work <- b:
-		case <-ctx.Done():
-			return
-		}
+	}
+}
+
+// send delivers b unless ctx ends first.
+func send(ctx context.Context, ch chan<- *bgzfBlock, b *bgzfBlock) bool {
+	select {
+	case ch <- b:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 
@@ -205,28 +215,40 @@ func inflateMember(fr io.ReadCloser, src *bytes.Reader, b *bgzfBlock) error {
 // Read implements io.Reader over the inflated text.
 func (z *bgzfReader) Read(p []byte) (int, error) {
 	for z.cur == nil || z.pos == len(z.cur.out) {
-		if z.err != nil {
-			return 0, z.err
+		if err := z.next(); err != nil {
+			return 0, err
 		}
-		if z.cur != nil {
-			z.pool.Put(z.cur)
-			z.cur = nil
-		}
-		b, ok := <-z.queue
-		if !ok {
-			z.err = io.EOF
-			return 0, io.EOF
-		}
-		<-b.ready
-		if b.err != nil {
-			z.err = b.err
-			return 0, b.err
-		}
-		z.cur, z.pos = b, 0
 	}
 	n := copy(p, z.cur.out[z.pos:])
 	z.pos += n
 	return n, nil
+}
+
+// next recycles the current block and waits for the following one.
+func (z *bgzfReader) next() error {
+	if z.err != nil {
+		return z.err
+	}
+	if z.cur != nil {
+		z.pool.Put(z.cur)
+		z.cur = nil
+	}
+	b, ok := <-z.queue
+	if !ok {
+		// The producer also stops when the context ends; that is no EOF.
+		z.err = io.EOF
+		if err := z.ctx.Err(); err != nil {
+			z.err = err
+		}
+		return z.err
+	}
+	<-b.ready
+	if b.err != nil {
+		z.err = b.err
+		return b.err
+	}
+	z.cur, z.pos = b, 0
+	return nil
 }
 
 // Close stops the goroutines and waits for them.

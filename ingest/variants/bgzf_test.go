@@ -47,7 +47,8 @@ func bgzfBytes(tb testing.TB, b []byte, chunk int) []byte {
 func synthVCF(tb testing.TB, records int) []byte {
 	tb.Helper()
 	var b bytes.Buffer
-	if err := vcfsynth.Write(&b, vcfsynth.Config{Records: records, Samples: 4, Seed: 7}); err != nil {
+	c := vcfsynth.Config{Records: records, Samples: 4, Seed: 7}
+	if err := vcfsynth.Write(&b, c); err != nil {
 		tb.Fatal(err)
 	}
 	return b.Bytes()
@@ -105,7 +106,7 @@ func TestBGZFDamage(t *testing.T) {
 	}{
 		{"truncated member", good[:len(good)/2], "truncated"},
 		{"bad crc", crc, "CRC"},
-		{"garbage after members", append(bytes.Clone(good), "junk here, not bgzf"...), "BGZF member"},
+		{"garbage after members", append(bytes.Clone(good), "junk, not bgzf"...), "BGZF member"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -55,7 +55,8 @@ type callBuilder struct {
 	contigs *contigSet
 }
 
-func newCallBuilder(mem memory.Allocator, source string, emit func(arrow.Record) error) *callBuilder {
+func newCallBuilder(mem memory.Allocator, source string,
+	emit func(arrow.Record) error) *callBuilder {
 	b := &callBuilder{mem: mem, source: []byte(source), emit: emit}
 	b.reset()
 	return b
@@ -97,19 +98,7 @@ func (b *callBuilder) add(c *call) error {
 	if b.mem == nil {
 		return nil
 	}
-	s := &b.str
-	s[cSource].append(b.source)
-	s[cSample].append(c.sample)
-	appendNullable(&s[cPatient], c.patient)
-	s[cChrom].append(c.chrom)
-	s[cRef].append(c.ref)
-	s[cAlt].append(c.alt)
-	s[cKind].appendString(c.kind)
-	appendNullable(&s[cSVType], c.svType)
-	appendNullable(&s[cGene], c.gene)
-	appendNullableString(&s[cCons], c.cons)
-	appendNullableString(&s[cImpact], c.impact)
-	s[cZyg].appendString(c.zyg)
+	b.addStrings(c)
 	b.pos = append(b.pos, c.pos)
 	b.pass.set(b.rows, c.pass)
 	b.qual = append(b.qual, c.qual)
@@ -124,6 +113,23 @@ func (b *callBuilder) add(c *call) error {
 		return b.flush()
 	}
 	return nil
+}
+
+// addStrings appends the string columns of one row.
+func (b *callBuilder) addStrings(c *call) {
+	s := &b.str
+	s[cSource].append(b.source)
+	s[cSample].append(c.sample)
+	appendNullable(&s[cPatient], c.patient)
+	s[cChrom].append(c.chrom)
+	s[cRef].append(c.ref)
+	s[cAlt].append(c.alt)
+	s[cKind].appendString(c.kind)
+	appendNullable(&s[cSVType], c.svType)
+	appendNullable(&s[cGene], c.gene)
+	appendNullableString(&s[cCons], c.cons)
+	appendNullableString(&s[cImpact], c.impact)
+	s[cZyg].appendString(c.zyg)
 }
 
 func appendNullable(c *strColumn, v []byte) {
@@ -177,6 +183,3 @@ func (b *callBuilder) record() arrow.Record {
 	}
 	return rec
 }
-
-// release frees what the builder holds; the slices are plain Go memory.
-func (b *callBuilder) release() {}

@@ -32,7 +32,8 @@ const ClinicalSystem = "TCGA-clinical"
 // (1970-01-01T00:00:00Z), which stands for "undated".
 //
 // emit receives the table name ("patients" or "observations") and a batch
-// that is released after emit returns.
+// that is released after emit returns. Stats.Records counts table rows,
+// Stats.Samples the distinct keys and Stats.Calls the observation rows.
 func ReadClinical(ctx context.Context, path, source string, link Linker, mem memory.Allocator,
 	emit func(table string, rec arrow.Record) error) (Stats, error) {
 	st := Stats{Format: FormatClinical}
@@ -41,27 +42,36 @@ func ReadClinical(ctx context.Context, path, source string, link Linker, mem mem
 		return st, err
 	}
 	defer in.Close()
-	t := newTableReader(in)
-	h, err := t.header()
-	if err == io.EOF {
-		return st, malformedf(path, "no header line")
-	}
+	c, err := newClinicalReader(in, &st, link)
 	if err != nil {
 		return st, err
 	}
-	c := &clinicalReader{t: t, h: h, st: &st, link: link, seen: map[string]bool{}}
-	if c.key = columnIndex(h, clinicalKeys); c.key < 0 {
-		if c.key = columnIndex(h, mapSample); c.key < 0 {
-			return st, unsupportedf(path, "table has no Tumor_Sample_Barcode column")
-		}
-	}
-	c.sex = columnIndex(h, []string{"sex", "gender"})
 	c.out = newClinicalBuilder(mem, source, emit)
 	defer c.out.release()
 	if err := c.loop(ctx); err != nil {
 		return st, err
 	}
 	return st, c.out.flush()
+}
+
+// newClinicalReader reads the header and finds the key and sex columns.
+func newClinicalReader(in *input, st *Stats, link Linker) (*clinicalReader, error) {
+	t := newTableReader(in)
+	h, err := t.header()
+	if err == io.EOF {
+		return nil, malformedf(in.path, "no header line")
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := &clinicalReader{t: t, h: h, st: st, link: link, seen: map[string]bool{}}
+	if c.key = columnIndex(h, clinicalKeys); c.key < 0 {
+		if c.key = columnIndex(h, mapSample); c.key < 0 {
+			return nil, unsupportedf(in.path, "table has no Tumor_Sample_Barcode column")
+		}
+	}
+	c.sex = columnIndex(h, []string{"sex", "gender"})
+	return c, nil
 }
 
 // clinicalReader holds the state of one ReadClinical.
@@ -77,30 +87,19 @@ type clinicalReader struct {
 
 func (c *clinicalReader) loop(ctx context.Context) error {
 	keys := map[string]bool{}
-	for {
-		row, err := c.t.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if c.st.Records++; c.st.Records&0xfff == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
+	return c.t.each(ctx, func(row [][]byte) error {
+		c.st.Records++
 		key := string(cell(row, c.key))
 		if missing([]byte(key)) {
 			c.st.reject(c.t.lr.n, "empty key column")
-			continue
+			return nil
 		}
 		if !keys[key] {
 			keys[key] = true
 			c.st.Samples = append(c.st.Samples, key)
 		}
-		if err := c.row(key, row); err != nil {
-			return err
-		}
-	}
+		return c.row(key, row)
+	})
 }
 
 // row writes the patient (once) and the observations of one row.
@@ -119,6 +118,11 @@ func (c *clinicalReader) row(key string, row [][]byte) error {
 			return err
 		}
 	}
+	return c.observations(pid, row)
+}
+
+// observations writes one observation per non-empty clinical cell.
+func (c *clinicalReader) observations(pid string, row [][]byte) error {
 	for i, name := range c.h {
 		v := cell(row, i)
 		if i == c.key || i == c.sex || missing(v) {
@@ -162,43 +166,50 @@ func newClinicalBuilder(mem memory.Allocator, source string,
 
 // patient appends one Patients row.
 func (b *clinicalBuilder) patient(id, sex string) error {
-	f := b.pat
-	f.Field(0).(*array.StringBuilder).Append(id)
-	f.Field(1).AppendNull()
-	f.Field(2).AppendNull()
-	f.Field(3).(*array.StringBuilder).Append(sex)
-	f.Field(4).AppendNull()
-	f.Field(5).AppendNull()
-	f.Field(6).AppendNull()
-	f.Field(7).(*array.StringBuilder).Append(b.source)
+	f := b.pat.Field
+	appendStr(f(0), id)
+	appendNulls(f(1), f(2))
+	appendStr(f(3), sex)
+	appendNulls(f(4), f(5), f(6))
+	appendStr(f(7), b.source)
 	if b.np++; b.np == batchRows {
 		return b.flushTable("patients", b.pat, &b.np)
 	}
 	return nil
 }
 
+// appendStr appends v to a string builder.
+func appendStr(b array.Builder, v string) { b.(*array.StringBuilder).Append(v) }
+
+// appendNulls appends a null to each builder.
+func appendNulls(bs ...array.Builder) {
+	for _, b := range bs {
+		b.AppendNull()
+	}
+}
+
 // observation appends one Observations row for a clinical cell.
 func (b *clinicalBuilder) observation(pid, column, value string) error {
-	f := b.obs
-	f.Field(0).(*array.StringBuilder).Append(pid)
-	f.Field(1).(*array.TimestampBuilder).Append(0)
-	f.Field(2).AppendNull()
-	f.Field(3).(*array.StringBuilder).Append(ClinicalSystem)
-	f.Field(4).(*array.StringBuilder).Append(column)
-	f.Field(5).AppendNull()
+	f := b.obs.Field
+	appendStr(f(0), pid)
+	f(1).(*array.TimestampBuilder).Append(0)
+	appendNulls(f(2))
+	appendStr(f(3), ClinicalSystem)
+	appendStr(f(4), column)
+	appendNulls(f(5))
 	if x, err := strconv.ParseFloat(value, 64); err == nil {
-		f.Field(6).(*array.Float64Builder).Append(x)
-		f.Field(7).AppendNull()
+		f(6).(*array.Float64Builder).Append(x)
+		appendNulls(f(7))
 	} else {
-		f.Field(6).AppendNull()
-		f.Field(7).(*array.StringBuilder).Append(value)
+		appendNulls(f(6))
+		appendStr(f(7), value)
 	}
 	if strings.HasPrefix(strings.ToLower(column), "days_to_") {
-		f.Field(8).(*array.StringBuilder).Append("d")
+		appendStr(f(8), "d")
 	} else {
-		f.Field(8).AppendNull()
+		appendNulls(f(8))
 	}
-	f.Field(9).(*array.StringBuilder).Append(b.source)
+	appendStr(f(9), b.source)
 	if b.no++; b.no == batchRows {
 		return b.flushTable("observations", b.obs, &b.no)
 	}

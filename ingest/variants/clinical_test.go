@@ -17,7 +17,8 @@ import (
 
 // clinicalTables reads a clinical table, returning the patient ids and sex
 // of the Patients rows and the observations as "patient code value unit".
-func clinicalTables(t *testing.T, path string, link Linker) (map[string]string, []string, Stats) {
+func clinicalTables(t *testing.T, path string, link Linker) (
+	map[string]string, []string, Stats) {
 	t.Helper()
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
@@ -36,8 +37,8 @@ func clinicalTables(t *testing.T, path string, link Linker) (map[string]string, 
 					patients[id] = rec.Column(3).ValueStr(i)
 					continue
 				}
-				obs = append(obs, id+" "+rec.Column(4).ValueStr(i)+" "+
-					rec.Column(6).ValueStr(i)+"/"+rec.Column(7).ValueStr(i)+" "+rec.Column(8).ValueStr(i))
+				c := func(j int) string { return rec.Column(j).ValueStr(i) }
+				obs = append(obs, id+" "+c(4)+" "+c(6)+"/"+c(7)+" "+c(8))
 			}
 			return nil
 		})
@@ -98,7 +99,8 @@ func TestTCGALinksGenomicAndClinical(t *testing.T) {
 	patients, obs, cst := clinicalTables(t, annot, link)
 
 	if len(mutated) != 193 || st.Calls != 2207 || len(patients) != 200 {
-		t.Fatalf("%d mutated patients, %d calls, %d annotated", len(mutated), st.Calls, len(patients))
+		t.Fatalf("%d mutated patients, %d calls, %d annotated",
+			len(mutated), st.Calls, len(patients))
 	}
 	var missing, extra []string
 	for p := range mutated {
@@ -112,7 +114,8 @@ func TestTCGALinksGenomicAndClinical(t *testing.T) {
 		}
 	}
 	if len(missing) != 0 || len(extra) != 7 {
-		t.Errorf("mutated without clinical data: %v; annotated without mutations: %d", missing, len(extra))
+		t.Errorf("mutated without clinical data: %v; annotated without mutations: %d",
+			missing, len(extra))
 	}
 	// Three clinical columns per patient; one FAB_classification is NA.
 	if len(obs) != 3*200-1 || len(cst.Unlinked) != 0 {

@@ -1,7 +1,5 @@
 package variants
 
-import "bytes"
-
 // impact is a putative impact class, ordered so that a larger value is more
 // severe; impactNone means "not annotated".
 type impact uint8
@@ -20,17 +18,11 @@ func (i impact) String() string { return impactNames[i] }
 
 // parseImpact reads an impact class as written by SnpEff or VEP.
 func parseImpact(b []byte) impact {
-	switch string(b) {
-	case "HIGH":
-		return impactHigh
-	case "MODERATE":
-		return impactModerate
-	case "LOW":
-		return impactLow
-	case "MODIFIER":
-		return impactModifier
-	}
-	return impactNone
+	return impactByName[string(b)]
+}
+
+var impactByName = map[string]impact{
+	"HIGH": impactHigh, "MODERATE": impactModerate, "LOW": impactLow, "MODIFIER": impactModifier,
 }
 
 // term is a Sequence Ontology consequence term with its place in the
@@ -153,17 +145,9 @@ func aliasTerm(aliases map[string]string, b []byte) term {
 func worstTerm(b []byte, aliases map[string]string) term {
 	best := term{rank: unknownRank + 1}
 	for len(b) > 0 {
-		part := b
-		if i := bytes.IndexByte(b, '&'); i >= 0 {
-			part, b = b[:i], b[i+1:]
-		} else {
-			b = nil
-		}
-		if len(part) == 0 {
-			continue
-		}
-		t := aliasTerm(aliases, part)
-		if t.rank < best.rank {
+		var part []byte
+		part, b = nextField(b, '&')
+		if t := aliasTerm(aliases, part); len(part) > 0 && t.rank < best.rank {
 			best = t
 		}
 	}

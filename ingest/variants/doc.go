@@ -11,7 +11,9 @@
 //     as far as it agrees with 4.x: plain text, gzip (one or many members)
 //     or BGZF (bgzip; SAM/BAM specification section 4.1). BGZF members are
 //     inflated in parallel and read back in order, so the output does not
-//     depend on GOMAXPROCS.
+//     depend on GOMAXPROCS. A BGZF file that goes on with plain gzip members
+//     (two files concatenated) is rejected as malformed at the first such
+//     member.
 //   - BCF 2 is recognised: Inspect counts its samples, records and contigs
 //     from the header and the record framing, and Read rejects it with
 //     ErrUnsupported ("BCF is not supported; convert with bcftools view -Ov").
@@ -71,7 +73,7 @@
 // "##format=VCFv3.x" marks VCF 3, whose FILTER "0" means PASS. A #CHROM
 // line ending in tabs or spaces (an empty last sample name, which bcftools
 // refuses) loses the empty columns, with a note. A #CHROM line separated by
-// spaces is split on spaces. A missing #CHROM line, a data line before it,
+// spaces is split on spaces, and so are data lines without a tab. A missing #CHROM line, a data line before it,
 // an empty sample name between others, or a repeated sample name make the
 // file malformed (ErrMalformed), as does an empty file. Undeclared INFO,
 // FORMAT and contig names are accepted. QUAL that is not a finite number
@@ -80,12 +82,12 @@
 // # Lines that cannot be read
 //
 // A data line with fewer than 8 columns, a POS that is not a non-negative
-// integer, an empty REF or ALT allele, a GT that is not a genotype or names
-// an allele the record lacks, or more non-empty sample columns than the
-// header names is rejected: Stats.Rejected counts it, Stats.Rejections
-// keeps the first 1000 with their line numbers, and reading goes on. A line
-// with fewer sample columns than the header names (trailing samples dropped)
-// is read, the missing samples being not called. Sample columns with
+// integer, an empty REF or ALT allele, or a GT that is not a genotype or
+// names an allele the record lacks is rejected: Stats.Rejected counts it,
+// Stats.Rejections keeps the first 1000 with their line numbers, and
+// reading goes on. A line with fewer sample columns than the header names
+// (trailing samples dropped) is read, the missing samples being not called;
+// columns beyond the named samples are ignored, with a note. Sample columns with
 // trailing FORMAT fields dropped ("./." for GT:AD:DP) are normal. MAF rows
 // without a sample, chromosome, start position or a tumour allele that
 // differs from the reference are rejected the same way. Consecutive MAF rows

@@ -82,7 +82,7 @@ func FuzzReadSampleMap(f *testing.F) {
 }
 
 func FuzzSniff(f *testing.F) {
-	addSeeds(f, "*")
+	addSeeds(f, "*.vcf", "*.maf", "*.tsv")
 	f.Fuzz(func(t *testing.T, head []byte) {
 		if len(head) > sniffLen {
 			head = head[:sniffLen]

@@ -2,7 +2,6 @@ package variants
 
 import (
 	"context"
-	"io"
 )
 
 // Info is what `clinfuse inspect` says about a variant file. It names no
@@ -75,24 +74,20 @@ func inspectTable(ctx context.Context, in *input, f Format) (Info, error) {
 	t := newTableReader(in)
 	info := Info{Format: f, Contigs: []string{}}
 	keys := map[string]bool{}
-	if _, err := t.header(); err != nil && err != io.EOF {
-		return info, err
-	}
-	for {
-		row, err := t.next()
-		if err == io.EOF {
-			info.Samples = len(keys)
-			return info, nil
-		}
-		if err != nil {
-			return info, err
+	first := true
+	err := t.each(ctx, func(row [][]byte) error {
+		if first {
+			first = false
+			if _, _, header := sampleMapHeader(row); header || f == FormatClinical {
+				return nil
+			}
 		}
 		info.Records++
 		keys[string(cell(row, 0))] = true
-		if info.Records&0xfff == 0 && ctx.Err() != nil {
-			return info, ctx.Err()
-		}
-	}
+		return nil
+	})
+	info.Samples = len(keys)
+	return info, err
 }
 
 // contigSet gathers distinct contig names in order of first appearance.

@@ -8,7 +8,7 @@ import (
 )
 
 const (
-	lineBufSize  = 1 << 20
+	lineBufSize  = 128 << 10
 	maxLineBytes = 64 << 20
 )
 

@@ -82,25 +82,10 @@ func checkMAFColumns(path string, c mafColumns) error {
 
 // loop reads every row.
 func (m *mafReader) loop(ctx context.Context) error {
-	for {
-		row, err := m.t.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if m.st.Records++; m.st.Records&0xfff == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if err := m.row(row); err != nil {
-			if le, ok := err.(*lineError); ok {
-				m.st.reject(m.t.lr.n, le.reason)
-				continue
-			}
-			return err
-		}
-	}
+	return m.t.each(ctx, func(row [][]byte) error {
+		m.st.Records++
+		return m.st.absorb(m.t.lr.n, m.row(row))
+	})
 }
 
 // row reads one data row.
@@ -133,6 +118,20 @@ func (m *mafReader) fill(c *call, row [][]byte) error {
 	if _, known := m.patient[string(sample)]; !known {
 		m.linkSample(string(sample))
 	}
+	if err := m.position(c, row); err != nil {
+		return err
+	}
+	if err := m.alleles(c, row); err != nil {
+		return err
+	}
+	c.kind = mafKind(cell(row, m.c.vtype), c.ref, c.alt)
+	c.pass = m.c.filter < 0 || filterPass(cell(row, m.c.filter), false)
+	c.sample, c.allele = sample, 1
+	return nil
+}
+
+// position reads the chromosome and start position.
+func (m *mafReader) position(c *call, row [][]byte) error {
 	c.chrom = cell(row, m.c.chrom)
 	if missing(c.chrom) {
 		return badLine("empty chromosome")
@@ -145,7 +144,16 @@ func (m *mafReader) fill(c *call, row [][]byte) error {
 	case !ok:
 		return badLine("start position is not a non-negative integer")
 	}
-	c.pos, c.ref = pos, cell(row, m.c.ref)
+	c.pos = pos
+	return nil
+}
+
+// alleles picks the alternate allele and reads zygosity.
+func (m *mafReader) alleles(c *call, row [][]byte) error {
+	c.ref = cell(row, m.c.ref)
+	if missing(c.ref) {
+		return badLine("empty reference allele")
+	}
 	a1, a2 := cell(row, m.c.alt1), cell(row, m.c.alt2)
 	switch {
 	case !missing(a2) && !bytes.Equal(a2, c.ref):
@@ -155,13 +163,7 @@ func (m *mafReader) fill(c *call, row [][]byte) error {
 	default:
 		return badLine("no tumour allele differs from the reference allele")
 	}
-	if missing(c.ref) {
-		return badLine("empty reference allele")
-	}
 	c.zyg = mafZygosity(c.ref, a1, a2, m.c.alt1 >= 0 && m.c.alt2 >= 0)
-	c.kind = mafKind(cell(row, m.c.vtype), c.ref, c.alt)
-	c.pass = m.c.filter < 0 || filterPass(cell(row, m.c.filter), false)
-	c.sample, c.allele = sample, 1
 	return nil
 }
 

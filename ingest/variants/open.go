@@ -3,13 +3,15 @@ package variants
 import (
 	"bufio"
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
+	stdgzip "compress/gzip"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/klauspost/compress/flate"
+	"github.com/klauspost/compress/gzip"
 )
 
 // sniffLen is how much text Sniff and the readers look at to decide.
@@ -110,9 +112,10 @@ func isGzip(b []byte) bool {
 }
 
 // inflateHead inflates as much of a gzip prefix as it can, up to sniffLen
-// bytes; the prefix may end mid-stream.
+// bytes; the prefix may end mid-stream. The standard library's inflater is
+// used here because it hands out what it decoded before the input ran out.
 func inflateHead(head []byte) []byte {
-	g, err := gzip.NewReader(bytes.NewReader(head))
+	g, err := stdgzip.NewReader(bytes.NewReader(head))
 	if err != nil {
 		return nil
 	}

@@ -101,16 +101,17 @@ func TestLayoutFromDescription(t *testing.T) {
 		name string
 		kind annotKind
 		desc string
-		want []string
+		want layout
 	}{
-		{"vep", annCSQ, "Consequence annotations from Ensembl VEP. Format: Allele|Consequence|IMPACT",
-			[]string{"Allele", "Consequence", "IMPACT"}},
+		{"vep", annCSQ, "Annotations from Ensembl VEP. Format: Allele|Consequence|IMPACT",
+			layout{"Allele", "Consequence", "IMPACT"}},
 		{"bcsq", annBCSQ, "BCFtools/csq. Format: Consequence|gene|dna_change",
-			[]string{"Consequence", "gene", "dna_change"}},
+			layout{"Consequence", "gene", "dna_change"}},
 		{"ann", annANN, "Functional annotations: 'Allele | Annotation | Gene_Name' ",
-			[]string{"Allele", "Annotation", "Gene_Name"}},
-		{"eff", annEFF, "Predicted effects. Format: 'Effect ( Effect_Impact | Gene_Name [ | ERRORS ] )'",
-			[]string{"Effect_Impact", "Gene_Name", "ERRORS"}},
+			layout{"Allele", "Annotation", "Gene_Name"}},
+		{"eff", annEFF, "Predicted effects. Format: 'Effect ( Effect_Impact | Gene_Name " +
+			"[ | ERRORS ] )'",
+			layout{"Effect_Impact", "Gene_Name", "ERRORS"}},
 		{"no format", annCSQ, "VEP output", nil},
 	}
 	for _, c := range cases {
@@ -165,6 +166,7 @@ func TestMetaField(t *testing.T) {
 }
 
 func TestLineReader(t *testing.T) {
+	long := strings.Repeat("x", 3<<20)
 	cases := []struct {
 		name, text string
 		want       []string
@@ -175,7 +177,7 @@ func TestLineReader(t *testing.T) {
 		{"no final newline", "a\nb", []string{"a", "b"}},
 		{"bom", "\xef\xbb\xbfa\n", []string{"a"}},
 		{"blank kept", "a\n\nb\n", []string{"a", "", "b"}},
-		{"long line", strings.Repeat("x", 3<<20) + "\ny\n", []string{strings.Repeat("x", 3<<20), "y"}},
+		{"long line", long + "\ny\n", []string{long, "y"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

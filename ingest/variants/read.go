@@ -41,7 +41,6 @@ func readInput(ctx context.Context, in *input, source string, link Linker, mem m
 	}
 	st.Format = f
 	out := newCallBuilder(mem, source, emit)
-	defer out.release()
 	if f == FormatMAF {
 		return st, readMAF(ctx, in, link, out, &st)
 	}
@@ -68,11 +67,20 @@ func detect(in *input) (Format, error) {
 	case looksVCF(head):
 		return vcf, nil
 	}
-	if cols, ok := firstTableLine(head); ok && columnIndex(cols, chromNames) >= 0 {
+	return detectTable(in.path, head, vcf)
+}
+
+// detectTable tells a variant table from the side tables and from text that
+// is no table at all.
+func detectTable(path string, head []byte, vcf Format) (Format, error) {
+	cols, ok := firstTableLine(head)
+	switch f := classifyColumns(cols); {
+	case ok && columnIndex(cols, chromNames) >= 0:
 		return FormatMAF, nil
-	}
-	if bytes.HasPrefix(head, []byte("#")) {
+	case ok && f != "":
+		return "", unsupportedf(path, "a %s table holds no variants", f)
+	case bytes.HasPrefix(head, []byte("#")):
 		return vcf, nil
 	}
-	return "", unsupportedf(in.path, "neither a VCF nor a MAF table")
+	return "", unsupportedf(path, "neither a VCF nor a MAF table")
 }

@@ -82,7 +82,7 @@ func describe(st Stats, rows []string, err error) string {
 func TestReadGolden(t *testing.T) {
 	link := NewLinker(SampleMap{"S1": "patient-1", "TCGA-AA-0001": "P1"})
 	for _, name := range []string{"ann.vcf", "csq.vcf", "csq_undeclared.vcf", "eff.vcf",
-		"bcsq.vcf", "bad_lines.vcf", "small.maf"} {
+		"bcsq.vcf", "bad_lines.vcf", "spaced.vcf", "small.maf"} {
 		t.Run(name, func(t *testing.T) {
 			rows, st, err := readAll(t, filepath.Join("testdata", name), link)
 			got := describe(st, rows, err)

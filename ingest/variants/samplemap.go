@@ -3,7 +3,6 @@ package variants
 import (
 	"context"
 	"fmt"
-	"io"
 )
 
 // SampleMap maps sample names to patient ids, as read from samples.tsv.
@@ -33,28 +32,23 @@ func readSampleMap(ctx context.Context, in *input) (SampleMap, []Rejection, erro
 	m := SampleMap{}
 	var st Stats
 	si, pi, first := 0, 1, true
-	for {
-		row, err := t.next()
-		if err == io.EOF {
-			return m, st.Rejections, nil
-		}
-		if err != nil {
-			return nil, st.Rejections, err
-		}
+	err := t.each(ctx, func(row [][]byte) error {
 		if first {
 			first = false
 			if s, p, ok := sampleMapHeader(row); ok {
 				si, pi = s, p
-				continue
+				return nil
 			}
 		}
 		if reason := m.add(cell(row, si), cell(row, pi)); reason != "" {
 			st.reject(t.lr.n, reason)
 		}
-		if len(m)&0xfff == 0 && ctx.Err() != nil {
-			return nil, st.Rejections, ctx.Err()
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, st.Rejections, err
 	}
+	return m, st.Rejections, nil
 }
 
 // sampleMapHeader finds the sample and patient columns of a header row.

@@ -99,7 +99,8 @@ func TestInspectMatchesBcftools(t *testing.T) {
 			if err != nil {
 				t.Fatalf("bcftools reads it, Inspect fails: %v", err)
 			}
-			if info.Records != atoi(t, row["records"]) || int64(info.Samples) != atoi(t, row["samples"]) {
+			records, samples := atoi(t, row["records"]), atoi(t, row["samples"])
+			if info.Records != records || int64(info.Samples) != samples {
 				t.Errorf("records %d samples %d, bcftools %s and %s",
 					info.Records, info.Samples, row["records"], row["samples"])
 			}
@@ -176,7 +177,8 @@ func TestReadSharedVCF(t *testing.T) {
 				t.Fatal(err)
 			}
 			if st.Records != atoi(t, row["records"]) || st.Rejected != 0 {
-				t.Errorf("records %d rejected %d, bcftools %s", st.Records, st.Rejected, row["records"])
+				t.Errorf("records %d rejected %d, bcftools %s",
+					st.Records, st.Rejected, row["records"])
 			}
 			if int64(len(rows)) != st.Calls {
 				t.Errorf("%d rows, stats say %d calls", len(rows), st.Calls)
@@ -215,7 +217,8 @@ func TestMAFMatchesTabSplit(t *testing.T) {
 				t.Errorf("%d samples, tab split %s", len(st.Samples), row["samples"])
 			}
 			if int64(len(rows)) != st.Calls || st.Calls+st.Rejected > st.Records {
-				t.Errorf("%d rows, %d calls, %d rejected of %d", len(rows), st.Calls, st.Rejected, st.Records)
+				t.Errorf("%d rows, %d calls, %d rejected of %d",
+					len(rows), st.Calls, st.Rejected, st.Records)
 			}
 		})
 	}

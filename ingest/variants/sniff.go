@@ -61,7 +61,8 @@ func looksVCF(text []byte) bool {
 	if !bytes.HasPrefix(text, []byte("##")) {
 		return false
 	}
-	for _, p := range []string{"##INFO=<", "##FORMAT=<", "##contig=<", "##FILTER=<", "\n#CHROM\t"} {
+	for _, p := range []string{"##INFO=<", "##FORMAT=<", "##contig=<", "##FILTER=<",
+		"\n#CHROM\t"} {
 		if bytes.Contains(text, []byte(p)) {
 			return true
 		}

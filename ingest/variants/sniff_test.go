@@ -3,6 +3,7 @@ package variants
 import (
 	"bytes"
 	"compress/gzip"
+	"strings"
 	"testing"
 )
 
@@ -27,7 +28,7 @@ func TestSniff(t *testing.T) {
 	}{
 		{"vcf", "x.txt", []byte(vcf), FormatVCF, true},
 		{"vcf gzip", "x", gz(t, vcf), FormatVCFGz, true},
-		{"vcf truncated gzip", "x", gz(t, vcf+string(bytes.Repeat([]byte("1\t2\n"), 4000)))[:60],
+		{"vcf truncated gzip", "x", gz(t, vcf+strings.Repeat("1\t2\n", 4000))[:60],
 			FormatVCFGz, true},
 		{"vcf 3", "x", []byte("##format=VCFv3.3\n"), FormatVCF, true},
 		{"chrom line only", "x", []byte("#CHROM\tPOS\tID\tREF\tALT\tQUAL\n"), FormatVCF, true},
@@ -36,13 +37,16 @@ func TestSniff(t *testing.T) {
 		{"maf version line", "x", []byte("#version 2.4\nHugo_Symbol\n"), FormatMAF, true},
 		{"maf", "x", []byte("Hugo_Symbol\tChromosome\tStart_Position\tReference_Allele\t" +
 			"Tumor_Seq_Allele2\tTumor_Sample_Barcode\n"), FormatMAF, true},
-		{"maf cr", "x", []byte("Chromosome\tStart_Position\tReference_Allele\tTumor_Seq_Allele2\r1\t2\tA\tG\r"),
+		{"maf cr", "x", []byte("Chromosome\tStart_Position\tReference_Allele\t" +
+			"Tumor_Seq_Allele2\r1\t2\tA\tG\r"), FormatMAF, true},
+		{"maf gzip", "x.gz", gz(t, "Chr\tStart\tRef\tAlt\tTumor_Sample_Barcode\n"),
 			FormatMAF, true},
-		{"maf gzip", "x.gz", gz(t, "Chr\tStart\tRef\tAlt\tTumor_Sample_Barcode\n"), FormatMAF, true},
-		{"sample map", "anything.tsv", []byte("sample_id\tpatient_id\nS\tP\n"), FormatSampleMap, true},
-		{"headerless samples.tsv", "genomics/samples.tsv", []byte("S1\tP1\n"), FormatSampleMap, true},
+		{"sample map", "any.tsv", []byte("sample_id\tpatient_id\nS\tP\n"), FormatSampleMap, true},
+		{"headerless samples.tsv", "genomics/samples.tsv", []byte("S1\tP1\n"),
+			FormatSampleMap, true},
 		{"headerless other", "pairs.tsv", []byte("S1\tP1\n"), "", false},
-		{"clinical", "x.tsv", []byte("Tumor_Sample_Barcode\tFAB_classification\n"), FormatClinical, true},
+		{"clinical", "x.tsv", []byte("Tumor_Sample_Barcode\tFAB_classification\n"),
+			FormatClinical, true},
 		{"segments", "x", []byte("Sample\tChromosome\tStart\tEnd\tSegment_Mean\n"), "", false},
 		{"csv", "patients.csv", []byte("Id,BIRTHDATE\n"), "", false},
 		{"empty", "x", nil, "", false},

@@ -2,6 +2,7 @@ package variants
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"strings"
 )
@@ -9,17 +10,24 @@ import (
 // Column names recognised in tab-separated tables, lower case, in order of
 // preference within each role.
 var (
-	chromNames   = []string{"chromosome", "chrom", "chr", "#chrom", "chromosome_name"}
-	startNames   = []string{"start_position", "start_pos", "chromosome_start", "start", "pos", "position"}
-	refNames     = []string{"reference_allele", "ref", "ref_allele", "reference_genome_allele"}
-	alt2Names    = []string{"tumor_seq_allele2", "alt", "alt_allele", "mutated_to_allele", "tumor_allele"}
-	alt1Names    = []string{"tumor_seq_allele1"}
-	sampleNames  = []string{"tumor_sample_barcode", "sample", "sample_id", "sample_name", "samplename", "submitted_sample_id", "icgc_sample_id", "tumor_sample"}
-	geneNames    = []string{"hugo_symbol", "gene.refgene", "gene.ensgene", "gene.knowngene", "symbol", "gene", "gene_affected"}
-	classNames   = []string{"variant_classification", "exonicfunc.refgene", "exonicfunc.ensgene", "exonicfunc.knowngene", "consequence_type"}
+	chromNames = []string{"chromosome", "chrom", "chr", "#chrom", "chromosome_name"}
+	startNames = []string{"start_position", "start_pos", "chromosome_start", "start",
+		"pos", "position"}
+	refNames  = []string{"reference_allele", "ref", "ref_allele", "reference_genome_allele"}
+	alt2Names = []string{"tumor_seq_allele2", "alt", "alt_allele", "mutated_to_allele",
+		"tumor_allele"}
+	alt1Names   = []string{"tumor_seq_allele1"}
+	sampleNames = []string{"tumor_sample_barcode", "sample", "sample_id", "sample_name",
+		"samplename", "submitted_sample_id", "icgc_sample_id", "tumor_sample"}
+	geneNames = []string{"hugo_symbol", "gene.refgene", "gene.ensgene", "gene.knowngene",
+		"symbol", "gene", "gene_affected"}
+	classNames = []string{"variant_classification", "exonicfunc.refgene", "exonicfunc.ensgene",
+		"exonicfunc.knowngene", "consequence_type"}
 	funcNames    = []string{"func.refgene", "func.ensgene", "func.knowngene"}
-	patientNames = []string{"patient_id", "patient", "participant_id", "participant", "donor_id", "subject_id", "subject", "case_id"}
-	mapSample    = []string{"sample", "sample_id", "sample_name", "samplename", "tumor_sample_barcode"}
+	patientNames = []string{"patient_id", "patient", "participant_id", "participant",
+		"donor_id", "subject_id", "subject", "case_id"}
+	mapSample = []string{"sample", "sample_id", "sample_name", "samplename",
+		"tumor_sample_barcode"}
 	clinicalKeys = []string{"tumor_sample_barcode", "bcr_patient_barcode"}
 )
 
@@ -40,7 +48,8 @@ func columnIndex(header []string, names []string) int {
 func classifyColumns(cols []string) Format {
 	has := func(names []string) bool { return columnIndex(cols, names) >= 0 }
 	switch {
-	case has(chromNames) && has(startNames) && has(refNames) && (has(alt2Names) || has(alt1Names)):
+	case has(chromNames) && has(startNames) && has(refNames) &&
+		(has(alt2Names) || has(alt1Names)):
 		return FormatMAF
 	case has(chromNames):
 		return ""
@@ -85,6 +94,26 @@ func (t *tableReader) next() ([][]byte, error) {
 			}
 		}
 		return t.cols, nil
+	}
+}
+
+// each calls fn for every row until the rows end or fn fails, checking ctx
+// every 4096 rows.
+func (t *tableReader) each(ctx context.Context, fn func(row [][]byte) error) error {
+	for n := 1; ; n++ {
+		row, err := t.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if n&0xfff == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err := fn(row); err != nil {
+			return err
+		}
 	}
 }
 

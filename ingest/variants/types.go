@@ -58,6 +58,16 @@ func (s *Stats) reject(line int64, reason string) {
 	}
 }
 
+// absorb turns a line-level error into a rejection of line; any other
+// error is returned.
+func (s *Stats) absorb(line int64, err error) error {
+	if le, ok := err.(*lineError); ok {
+		s.reject(line, le.reason)
+		return nil
+	}
+	return err
+}
+
 // note adds a note once.
 func (s *Stats) note(text string) {
 	for _, n := range s.Notes {

@@ -22,6 +22,7 @@ type vcfReader struct {
 	gt      []int
 	format  []byte
 	gtIdx   int
+	spaced  []byte // a space-separated line rewritten with tabs
 	counts  vcfCounts
 }
 
@@ -35,7 +36,7 @@ type pendingCall struct {
 
 // vcfCounts tallies workarounds, turned into notes at the end.
 type vcfCounts struct {
-	badQual, shortSamples, noGT, refBlocks int64
+	badQual, shortSamples, extraSamples, noGT, refBlocks, spaced int64
 }
 
 // readVCF reads the VCF behind in, emitting calls through out.
@@ -95,11 +96,7 @@ func (v *vcfReader) loop(ctx context.Context) error {
 		if v.st.Records++; v.st.Records&0xfff == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err := v.record(line); err != nil {
-			if le, ok := err.(*lineError); ok {
-				v.st.reject(v.lr.n, le.reason)
-				continue
-			}
+		if err := v.st.absorb(v.lr.n, v.record(line)); err != nil {
 			return err
 		}
 	}
@@ -107,7 +104,28 @@ func (v *vcfReader) loop(ctx context.Context) error {
 
 // record handles one data line.
 func (v *vcfReader) record(line []byte) error {
+	if err := v.fixed(line); err != nil {
+		return err
+	}
+	if v.refBlock() {
+		v.counts.refBlocks++
+		return nil
+	}
+	if err := v.genotypes(); err != nil || len(v.pending) == 0 {
+		return err
+	}
+	v.ann.annotate(&v.rec)
+	return v.emit()
+}
+
+// fixed splits and checks the fixed columns of a data line.
+func (v *vcfReader) fixed(line []byte) error {
 	r := &v.rec
+	if v.h.spaced && bytes.IndexByte(line, '\t') < 0 {
+		v.spaced = append(v.spaced[:0], bytes.Join(bytes.Fields(line), []byte{'\t'})...)
+		line = v.spaced
+		v.counts.spaced++
+	}
 	r.split(line)
 	qualOK, err := r.parse(v.h.legacy)
 	if err != nil {
@@ -117,18 +135,7 @@ func (v *vcfReader) record(line []byte) error {
 		v.counts.badQual++
 	}
 	v.out.site(r.f[0])
-	if v.refBlock() {
-		v.counts.refBlocks++
-		return nil
-	}
-	if err := v.genotypes(); err != nil {
-		return err
-	}
-	if len(v.pending) == 0 {
-		return nil
-	}
-	v.ann.annotate(r)
-	return v.emit()
+	return nil
 }
 
 // refBlock reports whether the record has no real alternate allele: a gVCF
@@ -156,17 +163,12 @@ func (v *vcfReader) genotypes() error {
 		return nil
 	}
 	rest, s := r.rest, 0
-	for rest != nil {
-		col := rest
-		if i := bytes.IndexByte(rest, '\t'); i >= 0 {
-			col, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = nil
-		}
+	for ; rest != nil; s++ {
+		var col []byte
+		col, rest = nextField(rest, '\t')
 		if err := v.sample(s, col); err != nil {
 			return err
 		}
-		s++
 	}
 	if s < len(v.h.samples) {
 		v.counts.shortSamples++
@@ -186,22 +188,28 @@ func (v *vcfReader) gtIndexOf(format []byte) int {
 // sample decodes one sample column.
 func (v *vcfReader) sample(s int, col []byte) error {
 	if s >= len(v.h.samples) {
-		if len(col) == 0 {
-			return nil
+		if s == len(v.h.samples) && len(col) > 0 {
+			v.counts.extraSamples++
 		}
-		return badLine("more sample columns than the %d the header names", len(v.h.samples))
+		return nil
 	}
 	gt, ok := parseGT(subfield(col, v.gtIdx), v.gt)
 	v.gt = gt
 	if !ok {
 		return badLine("GT of sample column %d is not a genotype", s+10)
 	}
+	return v.carried(s, gt)
+}
+
+// carried queues a call for each distinct real alternate allele in gt.
+func (v *vcfReader) carried(s int, gt []int) error {
 	for i, k := range gt {
 		if k <= 0 || seen(gt[:i], k) {
 			continue
 		}
 		if k > len(v.rec.alts) {
-			return badLine("GT of sample column %d names allele %d of %d", s+10, k, len(v.rec.alts))
+			return badLine("GT of sample column %d names allele %d of %d",
+				s+10, k, len(v.rec.alts))
 		}
 		if !v.rec.alts[k-1].skip {
 			v.pending = append(v.pending, pendingCall{sample: s, allele: k, zyg: zygosity(gt, k)})
@@ -243,19 +251,22 @@ func (v *vcfReader) emit() error {
 
 // notes turns the tallies into notes.
 func (c vcfCounts) notes(st *Stats) {
-	if c.badQual > 0 {
-		st.note(fmt.Sprintf("%d records have a QUAL that is not a finite number; "+
-			"read as missing", c.badQual))
-	}
-	if c.shortSamples > 0 {
-		st.note(fmt.Sprintf("%d records have fewer sample columns than the header "+
-			"names; the missing samples read as not called", c.shortSamples))
-	}
-	if c.noGT > 0 {
-		st.note(fmt.Sprintf("%d records have no GT in FORMAT; no calls come from them", c.noGT))
-	}
-	if c.refBlocks > 0 {
-		st.note(fmt.Sprintf("%d records have no real alternate allele (gVCF reference "+
-			"blocks, monomorphic sites); not counted as variants", c.refBlocks))
+	for _, n := range []struct {
+		count int64
+		text  string
+	}{
+		{c.badQual, "%d records have a QUAL that is not a finite number; read as missing"},
+		{c.shortSamples, "%d records have fewer sample columns than the header names; " +
+			"the missing samples read as not called"},
+		{c.extraSamples, "%d records have more sample columns than the header names; " +
+			"the extra columns are ignored"},
+		{c.spaced, "%d records are separated by spaces, not tabs; read as if by tabs"},
+		{c.noGT, "%d records have no GT in FORMAT; no calls come from them"},
+		{c.refBlocks, "%d records have no real alternate allele (gVCF reference blocks, " +
+			"monomorphic sites); not counted as variants"},
+	} {
+		if n.count > 0 {
+			st.note(fmt.Sprintf(n.text, n.count))
+		}
 	}
 }

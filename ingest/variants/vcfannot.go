@@ -22,12 +22,8 @@ func (a *annotator) annotate(r *vcfRecord) {
 		return
 	}
 	for len(info) > 0 {
-		entry := info
-		if i := bytes.IndexByte(info, ';'); i >= 0 {
-			entry, info = info[:i], info[i+1:]
-		} else {
-			info = nil
-		}
+		var entry []byte
+		entry, info = nextField(info, ';')
 		key, val, ok := bytes.Cut(entry, []byte("="))
 		if !ok {
 			continue
@@ -74,12 +70,8 @@ func (a *annotator) apply(s *annotSpec, val []byte, r *vcfRecord) {
 		return
 	}
 	for len(val) > 0 {
-		entry := val
-		if i := bytes.IndexByte(val, ','); i >= 0 {
-			entry, val = val[:i], val[i+1:]
-		} else {
-			val = nil
-		}
+		var entry []byte
+		entry, val = nextField(val, ',')
 		switch s.kind {
 		case annANN, annCSQ:
 			a.applyVEPLike(s, entry, r)
@@ -145,23 +137,21 @@ func (a *annotator) applyBCSQ(s *annotSpec, entry []byte, r *vcfRecord) {
 		return
 	}
 	c := candidate(worstTerm(cons, bcsqTerms), nil, firstGene(f, s.gene))
-	if !c.set {
-		return
+	if c.set {
+		r.offer(r.dnaChangeAllele(field(f, s.dna)), c)
 	}
-	target := -1
-	if dna := field(f, s.dna); len(dna) > 0 {
-		for i := range r.alts {
-			t := r.alts[i].text
-			if n := len(dna) - len(t); n > 0 && dna[n-1] == '>' && bytes.Equal(dna[n:], t) {
-				target = i
-				break
-			}
+}
+
+// dnaChangeAllele finds the allele a BCSQ dna_change ("100C>T") ends with:
+// that allele, else the only real allele, else -1 (every allele).
+func (r *vcfRecord) dnaChangeAllele(dna []byte) int {
+	for i := range r.alts {
+		t := r.alts[i].text
+		if n := len(dna) - len(t); n > 0 && dna[n-1] == '>' && bytes.Equal(dna[n:], t) {
+			return i
 		}
 	}
-	if target < 0 && r.onlyAlt() >= 0 {
-		target = r.onlyAlt()
-	}
-	r.offer(target, c)
+	return r.onlyAlt()
 }
 
 // candidate builds an annotation; an impact written in the file wins over

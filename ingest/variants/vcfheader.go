@@ -15,6 +15,7 @@ type vcfHeader struct {
 	contigs   []string // declared by ##contig lines, in order
 	annots    []*annotSpec
 	hasFormat bool
+	spaced    bool // the #CHROM line used spaces: data lines may too
 }
 
 // fixedColumns are the eight mandatory columns of the #CHROM line.
@@ -31,7 +32,7 @@ func readVCFHeader(lr *lineReader, in *input, st *Stats) (*vcfHeader, error) {
 		switch {
 		case bytes.HasPrefix(line, []byte("##")):
 			h.meta(string(line[2:]))
-		case bytes.HasPrefix(line, []byte("#CHROM")) || bytes.HasPrefix(line, []byte("#chrom")):
+		case bytes.HasPrefix(bytes.ToUpper(line[:min(len(line), 6)]), []byte("#CHROM")):
 			if err := h.columns(line, st); err != nil {
 				return nil, malformedf(in.path, "line %d: %v", lr.n, err)
 			}
@@ -40,7 +41,8 @@ func readVCFHeader(lr *lineReader, in *input, st *Stats) (*vcfHeader, error) {
 		case len(bytes.TrimSpace(line)) == 0 || line[0] == '#':
 			// Blank lines and stray comments carry nothing.
 		default:
-			return nil, malformedf(in.path, "line %d: data line before the #CHROM header line", lr.n)
+			return nil, malformedf(in.path,
+				"line %d: data line before the #CHROM header line", lr.n)
 		}
 	}
 }
@@ -78,20 +80,8 @@ func (h *vcfHeader) meta(s string) {
 // columns reads the #CHROM line. Trailing empty columns (a stray tab at the
 // end of the line) are dropped; a line with no tab is split on spaces.
 func (h *vcfHeader) columns(line []byte, st *Stats) error {
-	s := strings.TrimPrefix(string(line), "#")
-	cols := strings.Split(s, "\t")
-	if len(cols) == 1 && strings.Contains(s, " ") {
-		cols = strings.Fields(s)
-		st.note("the #CHROM line is separated by spaces, not tabs; read as if by tabs")
-	}
-	n := len(cols)
-	for n > 0 && strings.TrimSpace(cols[n-1]) == "" {
-		n--
-	}
-	if n < len(cols) {
-		st.note("the #CHROM line ends with an empty column (a trailing tab); ignored")
-		cols = cols[:n]
-	}
+	cols := headerColumns(strings.TrimPrefix(string(line), "#"), st)
+	h.spaced = bytes.IndexByte(line, '\t') < 0
 	if len(cols) < len(fixedColumns) {
 		return fmt.Errorf("the #CHROM line has %d columns, want at least 8", len(cols))
 	}
@@ -108,6 +98,24 @@ func (h *vcfHeader) columns(line []byte, st *Stats) error {
 	}
 	h.hasFormat = true
 	return h.setSamples(cols[9:])
+}
+
+// headerColumns splits the #CHROM line, by spaces when it has no tab, and
+// drops empty trailing columns.
+func headerColumns(s string, st *Stats) []string {
+	cols := strings.Split(s, "\t")
+	if len(cols) == 1 && strings.Contains(s, " ") {
+		cols = strings.Fields(s)
+		st.note("the #CHROM line is separated by spaces, not tabs; read as if by tabs")
+	}
+	n := len(cols)
+	for n > 0 && strings.TrimSpace(cols[n-1]) == "" {
+		n--
+	}
+	if n < len(cols) {
+		st.note("the #CHROM line ends with an empty column (a trailing tab); ignored")
+	}
+	return cols[:n]
 }
 
 // setSamples checks and keeps the sample names.

@@ -37,28 +37,29 @@ func (a *allele) classify(ref []byte) {
 	t := a.text
 	a.kind, a.svType, a.skip = "", nil, false
 	switch {
-	case len(t) == 0:
+	case len(t) == 0 || string(t) == "*" || string(t) == ".":
 		a.skip = true
 	case t[0] == '<' && t[len(t)-1] == '>':
-		id := t[1 : len(t)-1]
-		if string(id) == "NON_REF" || string(id) == "*" || string(id) == "X" {
-			a.skip = true
-			return
-		}
-		a.kind = kindSV
-		if i := bytes.IndexByte(id, ':'); i >= 0 {
-			id = id[:i]
-		}
-		a.svType = id
+		a.symbolic(t[1 : len(t)-1])
 	case bytes.IndexByte(t, '[') >= 0 || bytes.IndexByte(t, ']') >= 0,
 		len(t) > 1 && (t[0] == '.' || t[len(t)-1] == '.'):
-		a.kind = kindBreakend
-		a.svType = []byte("BND")
-	case len(t) == 1 && (t[0] == '*' || t[0] == '.'):
-		a.skip = true
+		a.kind, a.svType = kindBreakend, []byte("BND")
 	default:
 		a.kind = seqKind(ref, t)
 	}
+}
+
+// symbolic classifies a symbolic allele from its ID (without brackets).
+func (a *allele) symbolic(id []byte) {
+	switch string(id) {
+	case "NON_REF", "*", "X":
+		a.skip = true
+		return
+	}
+	if i := bytes.IndexByte(id, ':'); i >= 0 {
+		id = id[:i]
+	}
+	a.kind, a.svType = kindSV, id
 }
 
 // seqKind classifies a sequence allele against the reference allele.
@@ -238,21 +239,11 @@ func parseGT(gt []byte, dst []int) ([]int, bool) {
 		return append(dst, -1), true
 	}
 	for {
-		if gt[0] == '.' {
-			dst = append(dst, -1)
-			gt = gt[1:]
-		} else {
-			n, i := 0, 0
-			for i < len(gt) && gt[i] >= '0' && gt[i] <= '9' && n < 1<<24 {
-				n = n*10 + int(gt[i]-'0')
-				i++
-			}
-			if i == 0 {
-				return dst, false
-			}
-			dst = append(dst, n)
-			gt = gt[i:]
+		a, n := parseAllele(gt)
+		if n == 0 {
+			return dst, false
 		}
+		dst, gt = append(dst, a), gt[n:]
 		if len(gt) == 0 {
 			return dst, true
 		}
@@ -261,6 +252,20 @@ func parseGT(gt []byte, dst []int) ([]int, bool) {
 		}
 		gt = gt[1:]
 	}
+}
+
+// parseAllele reads one GT allele ('.' is -1) from the start of gt and
+// returns it with the number of bytes read, 0 when there is none.
+func parseAllele(gt []byte) (int, int) {
+	if gt[0] == '.' {
+		return -1, 1
+	}
+	a, i := 0, 0
+	for i < len(gt) && gt[i] >= '0' && gt[i] <= '9' && a < 1<<24 {
+		a = a*10 + int(gt[i]-'0')
+		i++
+	}
+	return a, i
 }
 
 // zygosity of alternate allele k in a decoded genotype.

@@ -83,7 +83,8 @@ func (g *generator) line(w *bufio.Writer, chrom int) {
 	ref := bases[g.rng.IntN(4)]
 	alts := g.alts(ref)
 	af := 0.01 + 0.49*g.rng.Float64()
-	fmt.Fprintf(w, "chr%d\t%d\t.\t%c\t%s\t%.1f\t", chrom, g.pos, ref, joinAlts(alts), 10+990*g.rng.Float64())
+	fmt.Fprintf(w, "chr%d\t%d\t.\t%c\t%s\t%.1f\t",
+		chrom, g.pos, ref, joinAlts(alts), 10+990*g.rng.Float64())
 	if g.rng.IntN(10) == 0 {
 		w.WriteString("LowQual")
 	} else {

@@ -49,7 +49,11 @@ func run(dec cDecoder, src []byte, dst []int32) (Image, []int32, error) {
 		(*C.int32_t)(unsafe.Pointer(&dst[0])), C.size_t(len(dst)), &info)
 	img := Image{Width: int(info.width), Height: int(info.height),
 		Components: int(info.components), Precision: int(info.precision),
-		Signed: info.is_signed != 0, Colour: Colour(info.colour), Lossless: info.lossless != 0}
+		Signed: info.is_signed != 0, Colour: Colour(info.colour), Lossless: info.lossless != 0,
+		Warnings: int(info.warnings)}
+	if img.Warnings > 0 {
+		img.Warning = C.GoString(&info.msg[0])
+	}
 	if rc != 0 {
 		return img, dst, fmt.Errorf("%w: %s", ErrCorrupt, C.GoString(&info.msg[0]))
 	}

@@ -57,6 +57,10 @@ type Image struct {
 	Transformed bool
 	// Lossless reports a lossless JPEG process.
 	Lossless bool
+	// Warnings counts problems the library recovered from (libjpeg's
+	// corrupt-data warnings); Warning is the first one's text.
+	Warnings int
+	Warning  string
 }
 
 // ErrProcess reports a valid stream of a kind no decoder here handles

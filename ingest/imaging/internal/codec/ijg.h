@@ -10,6 +10,7 @@ typedef struct {
 	struct jpeg_error_mgr pub;
 	jmp_buf jump;
 	cf_info *info;
+	int ended;  // warnings that the data ended before the image did
 } cf_err;
 
 static void cf_error_exit(j_common_ptr c) {
@@ -22,6 +23,10 @@ static void cf_emit(j_common_ptr c, int level) {
 	cf_err *e = (cf_err *)c->err;
 	if (level >= 0) {
 		return;
+	}
+	int code = c->err->msg_code;
+	if (code == JWRN_JPEG_EOF || code == JWRN_HIT_MARKER) {
+		e->ended++;
 	}
 	if (e->info->warnings++ == 0) {
 		(*c->err->format_message)(c, e->info->msg);
@@ -78,7 +83,8 @@ static int cf_colour(j_decompress_ptr d) {
 	return d->saw_JFIF_marker ? 1 : 0;
 }
 
-static int cf_read(j_decompress_ptr d, int32_t *out, size_t cap, cf_info *info) {
+static int cf_read(j_decompress_ptr d, int32_t *out, size_t cap, cf_info *info,
+                   const cf_err *e) {
 	jpeg_read_header(d, TRUE);
 	info->width = (int)d->image_width;
 	info->height = (int)d->image_height;
@@ -110,6 +116,12 @@ static int cf_read(j_decompress_ptr d, int32_t *out, size_t cap, cf_info *info) 
 			out[y * w + x] = (int32_t)row[0][x];
 		}
 	}
+	if (e->ended > 0 || d->output_scanline < d->output_height) {
+		snprintf(info->msg, sizeof info->msg,
+		         "the stream ends before the image is complete (row %u of %u)",
+		         d->output_scanline, d->output_height);
+		return 1;
+	}
 	jpeg_finish_decompress(d);
 	return 0;
 }
@@ -124,13 +136,14 @@ int CF_NAME(const unsigned char *src, size_t n, int32_t *out, size_t cap, cf_inf
 	e.pub.emit_message = cf_emit;
 	e.pub.output_message = cf_noop_msg;
 	e.info = info;
+	e.ended = 0;
 	if (setjmp(e.jump)) {
 		jpeg_destroy_decompress(&d);
 		return 1;
 	}
 	jpeg_create_decompress(&d);
 	cf_set_source(&d, &s, src, n);
-	int rc = cf_read(&d, out, cap, info);
+	int rc = cf_read(&d, out, cap, info, &e);
 	jpeg_destroy_decompress(&d);
 	return rc;
 }

@@ -86,6 +86,20 @@ static int cf_j2k_copy(opj_image_t *img, int32_t *out, size_t cap, cf_info *info
 	return 0;
 }
 
+// cf_j2k_too_big checks the header's image size before anything is
+// allocated for it.
+static int cf_j2k_too_big(const opj_image_t *img, size_t cap, cf_info *info) {
+	size_t w = (size_t)(img->x1 - img->x0), h = (size_t)(img->y1 - img->y0);
+	size_t nc = img->numcomps > 0 ? img->numcomps : 1;
+	if (img->x1 < img->x0 || img->y1 < img->y0 || h == 0 ||
+	    (w <= cap / h && w * h <= cap / nc)) {
+		return 0;
+	}
+	snprintf(info->msg, sizeof info->msg, "stream is %zux%zu with %u components", h, w,
+	         img->numcomps);
+	return 1;
+}
+
 int cf_j2k(const unsigned char *src, size_t n, int32_t *out, size_t cap, cf_info *info) {
 	cf_mem mem = {src, n, 0};
 	int jp2 = n >= 8 && memcmp(src, cf_jp2_sig, 8) == 0;
@@ -103,10 +117,14 @@ int cf_j2k(const unsigned char *src, size_t n, int32_t *out, size_t cap, cf_info
 	opj_stream_set_read_function(st, cf_mem_read);
 	opj_stream_set_skip_function(st, cf_mem_skip);
 	opj_stream_set_seek_function(st, cf_mem_seek);
-	if (opj_setup_decoder(codec, &p) && opj_read_header(st, codec, &img) &&
-	    opj_decode(codec, st, img) && opj_end_decompress(codec, st)) {
+	if (!opj_setup_decoder(codec, &p) || !opj_read_header(st, codec, &img)) {
+		rc = 1;
+	} else if (cf_j2k_too_big(img, cap, info)) {
+		rc = 2;
+	} else if (opj_decode(codec, st, img) && opj_end_decompress(codec, st)) {
 		rc = cf_j2k_copy(img, out, cap, info);
-	} else if (info->msg[0] == 0) {
+	}
+	if (rc == 1 && info->msg[0] == 0) {
 		snprintf(info->msg, sizeof info->msg, "OpenJPEG could not decode the codestream");
 	}
 	if (img != NULL) opj_image_destroy(img);

@@ -65,7 +65,8 @@ func (n *night) readImages(ctx context.Context, c *Counters) error {
 			return nil
 		})
 	n.log.Info("images decoded", "files", len(idx), "frames", len(n.images.slices),
-		"rejected", dc.Rejected.Load(), "seconds", dc.Elapsed().Seconds())
+		"rejected", dc.Rejected.Load(), "from_work_folder", n.cacheHits.Load(),
+		"seconds", dc.Elapsed().Seconds())
 	return err
 }
 
@@ -89,7 +90,9 @@ type cachedFrame struct {
 func (n *night) decodeFile(ctx context.Context, i int, lim imaging.Limits) ([]frameSlice, error) {
 	key := newKey("decode", n.opt.Version, n.files[i].SHA256, string(n.imagingYAML())).sum()
 	var d decoded
-	if !n.work.load("decode", key, &d) {
+	if n.work.load("decode", key, &d) {
+		n.cacheHits.Add(1)
+	} else {
 		out, err := n.decodeFresh(ctx, i, lim)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

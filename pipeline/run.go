@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/clinfuse/clinfuse/graphfusion"
@@ -77,13 +78,14 @@ type night struct {
 	stages []*Counters
 	limits []string
 
-	builder  *features.Builder
-	patients map[string]bool
-	work     *work
-	set      *features.Set
-	images   *imageSet
-	model    *Model
-	scored   []targetScores
+	builder   *features.Builder
+	patients  map[string]bool
+	work      *work
+	cacheHits atomic.Int64 // decode results taken from the work folder
+	set       *features.Set
+	images    *imageSet
+	model     *Model
+	scored    []targetScores
 }
 
 // fate is what became of one input file.

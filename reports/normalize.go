@@ -88,6 +88,11 @@ func checkInputs(in []Input) error {
 		if f.Path == "" || (i > 0 && in[i-1].Path == f.Path) {
 			return fmt.Errorf("%w: input %d: empty or repeated path", ErrInvalidRun, i+1)
 		}
+		// A file that could not be read (a link, a special file, one
+		// without read permission) has no digest and must be rejected.
+		if f.SHA256 == "" && f.Fate == "rejected" {
+			continue
+		}
 		if !isHexDigest(f.SHA256) {
 			return fmt.Errorf("%w: input %s: sha256 is not 64 hex digits", ErrInvalidRun, f.Path)
 		}

@@ -11,8 +11,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
-	"os"
-	"strconv"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/flate"
 )
@@ -64,13 +63,17 @@ func bgzfBlockSize(h []byte) (int, bool) {
 	return 0, false
 }
 
-// bgzfBlock is one member travelling through the reader.
+// bgzfBlock is one member travelling through the reader. Whoever claims it
+// first (a worker, or Read when it gets there before any worker) inflates it
+// and closes ready; a block is never inflated twice and Read never sleeps
+// on a block nobody has started.
 type bgzfBlock struct {
-	offset int64
-	raw    []byte
-	out    []byte
-	err    error
-	ready  chan struct{}
+	offset  int64
+	raw     []byte
+	out     []byte
+	err     error
+	claimed atomic.Bool
+	ready   chan struct{}
 }
 
 // bgzfReader inflates BGZF members in parallel and reads back in order.
@@ -83,19 +86,19 @@ type bgzfReader struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	pool   sync.Pool
+	own    inflater // for blocks Read claims itself
 }
 
 // newBGZFReader starts reading src. Close must be called to stop the
 // goroutines it starts.
 func newBGZFReader(ctx context.Context, src io.Reader) *bgzfReader {
 	workers := min(runtime.GOMAXPROCS(0), 4)
-	if w := os.Getenv("ZZW"); w != "" {
-		workers, _ = strconv.Atoi(w)
-	}
 	ctx, cancel := context.WithCancel(ctx)
-	z := &bgzfReader{ctx: ctx, queue: make(chan *bgzfBlock, 4*workers), cancel: cancel}
+	depth := 16 + 4*workers
+	z := &bgzfReader{ctx: ctx, queue: make(chan *bgzfBlock, depth), cancel: cancel,
+		own: newInflater()}
 	z.pool.New = func() any { return new(bgzfBlock) }
-	work := make(chan *bgzfBlock, 4*workers)
+	work := make(chan *bgzfBlock, depth)
 	z.wg.Add(1 + workers)
 	go z.produce(ctx, bufio.NewReaderSize(src, 4*bgzfMaxBlock), work)
 	for range workers {
@@ -104,8 +107,8 @@ func newBGZFReader(ctx context.Context, src io.Reader) *bgzfReader {
 	return z
 }
 
-// produce splits src into members and queues them, in order, both for the
-// workers and for Read.
+// produce splits src into members and queues them, in order, for Read,
+// offering each to the workers on the way.
 func (z *bgzfReader) produce(ctx context.Context, src *bufio.Reader, work chan<- *bgzfBlock) {
 	defer z.wg.Done()
 	defer close(work)
@@ -123,12 +126,17 @@ func (z *bgzfReader) produce(ctx context.Context, src *bufio.Reader, work chan<-
 		off += int64(n)
 		if err != nil {
 			b.err = err
+			b.claimed.Store(true)
 			close(b.ready)
 			send(ctx, z.queue, b)
 			return
 		}
-		// A block reaches a worker before Read can wait for it.
-		if !send(ctx, work, b) || !send(ctx, z.queue, b) {
+		b.claimed.Store(false) // publishes the fields above
+		select {
+		case work <- b:
+		default: // workers are behind; Read will inflate it
+		}
+		if !send(ctx, z.queue, b) {
 			return
 		}
 	}
@@ -173,15 +181,34 @@ func readBGZFMember(src *bufio.Reader, b *bgzfBlock) (int, error) {
 	return size, nil
 }
 
-// inflateLoop inflates queued members until work closes.
+// inflateLoop inflates offered members until work closes.
 func (z *bgzfReader) inflateLoop(work <-chan *bgzfBlock) {
 	defer z.wg.Done()
-	var src bytes.Reader
-	fr := flate.NewReader(&src)
+	d := newInflater()
 	for b := range work {
-		b.err = inflateMember(fr, &src, b)
-		close(b.ready)
+		d.claim(b)
 	}
+}
+
+// inflater is one reusable decompressor.
+type inflater struct {
+	src *bytes.Reader
+	fr  io.ReadCloser
+}
+
+func newInflater() inflater {
+	src := bytes.NewReader(nil)
+	return inflater{src: src, fr: flate.NewReader(src)}
+}
+
+// claim inflates b unless someone else already claimed it.
+func (d inflater) claim(b *bgzfBlock) bool {
+	if !b.claimed.CompareAndSwap(false, true) {
+		return false
+	}
+	b.err = inflateMember(d.fr, d.src, b)
+	close(b.ready)
+	return true
 }
 
 // inflateMember inflates b.raw into b.out and checks the CRC and size.
@@ -242,7 +269,9 @@ func (z *bgzfReader) next() error {
 		}
 		return z.err
 	}
-	<-b.ready
+	if !z.own.claim(b) {
+		<-b.ready
+	}
 	if b.err != nil {
 		z.err = b.err
 		return b.err

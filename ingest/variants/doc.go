@@ -73,9 +73,10 @@
 // "##format=VCFv3.x" marks VCF 3, whose FILTER "0" means PASS. A #CHROM
 // line ending in tabs or spaces (an empty last sample name, which bcftools
 // refuses) loses the empty columns, with a note. A #CHROM line separated by
-// spaces is split on spaces, and so are data lines without a tab. A missing #CHROM line, a data line before it,
-// an empty sample name between others, or a repeated sample name make the
-// file malformed (ErrMalformed), as does an empty file. Undeclared INFO,
+// spaces is split on spaces, and so are data lines without a tab. A missing
+// #CHROM line, a data line before it, an empty sample name between others,
+// or a repeated sample name make the file malformed (ErrMalformed), as does
+// an empty file. Undeclared INFO,
 // FORMAT and contig names are accepted. QUAL that is not a finite number
 // (NaN, nan, -Inf) reads as null, with a count in the notes.
 //

@@ -26,14 +26,16 @@ type cnn struct {
 	geoms   [cnnLayers]convGeom
 	convW   [cnnLayers]*param // [outC, inC*9]
 	convB   [cnnLayers]*param // [outC]
-	fcW     *param            // [flat, out]
-	fcB     *param            // [1, out]
+	projW   *param            // [hidden, out]
+	projB   *param            // [1, out]
 	dec     cnnDecoder
 }
 
-// cnnDecoder holds the pretraining decoder's weights.
+// cnnDecoder holds the pretraining autoencoder's own weights: the
+// bottleneck from the flattened feature map, and the decoder.
 type cnnDecoder struct {
-	fcW, fcB *param            // [out, flat], [1, flat]
+	codeW, codeB *param            // [flat, out], [1, out]
+	fcW, fcB     *param            // [out, flat], [1, flat]
 	convW    [cnnLayers]*param // transposed convolution of layer l: [outC, inC*9]
 	convB    [cnnLayers]*param // [inC]
 }
@@ -51,19 +53,22 @@ func newCNN(sh [3]int, hidden, width int, dropout float64, rng *rand.Rand) *cnn 
 		c.convB[l] = newParam(fmt.Sprintf("imaging.conv%d.b", l+1), g.outC)
 		h, w = g.outH, g.outW
 	}
-	c.fcW = newParam("imaging.fc.w", c.flat(), width)
-	c.fcB = newParam("imaging.fc.b", 1, width)
+	c.projW = newParam("imaging.proj.w", c.channels(), width)
+	c.projB = newParam("imaging.proj.b", 1, width)
 	if rng != nil {
 		for l, g := range c.geoms {
 			c.convW[l].initUniform(rng, heBound(g.depth()))
 		}
-		c.fcW.initUniform(rng, glorotBound(c.flat(), width))
+		c.projW.initUniform(rng, glorotBound(c.channels(), width))
 	}
 	return c
 }
 
 // flat is the length of a slice's flattened feature map.
 func (c *cnn) flat() int { return c.geoms[cnnLayers-1].outSize() }
+
+// channels is the number of channels of the last feature map.
+func (c *cnn) channels() int { return c.geoms[cnnLayers-1].outC }
 
 func (c *cnn) inputLen() int { return c.shape[0] * c.shape[1] * c.shape[2] }
 func (c *cnn) width() int    { return c.out }
@@ -77,11 +82,14 @@ func (c *cnn) params() []*param {
 	for l := range cnnLayers {
 		ps = append(ps, c.convW[l], c.convB[l])
 	}
-	return append(ps, c.fcW, c.fcB)
+	return append(ps, c.projW, c.projB)
 }
 
 func (c *cnn) initDecoder(rng *rand.Rand) {
 	d := &c.dec
+	d.codeW = newParam("imaging.code.w", c.flat(), c.out)
+	d.codeB = newParam("imaging.code.b", 1, c.out)
+	d.codeW.initUniform(rng, glorotBound(c.flat(), c.out))
 	d.fcW = newParam("imaging.dec.fc.w", c.out, c.flat())
 	d.fcB = newParam("imaging.dec.fc.b", 1, c.flat())
 	d.fcW.initUniform(rng, heBound(c.out))
@@ -101,10 +109,28 @@ func (c *cnn) embed(b *builder, x *G.Node, rows int) (emb, code *G.Node) {
 	for l, g := range c.geoms {
 		h = b.conv(h, g, c.convW[l], c.convB[l], actReLU, l == 0)
 	}
-	h = b.reshape(h, rows*slices, c.flat())
-	h = b.dropout(h, c.dropout)
-	code = b.dense(h, c.fcW, c.fcB)
-	return b.meanOfSlices(code, rows, slices), code
+	if c.dec.codeW != nil {
+		flat := b.dropout(b.reshape(h, rows*slices, c.flat()), c.dropout)
+		code = b.dense(flat, c.dec.codeW, c.dec.codeB)
+	}
+	last := c.geoms[cnnLayers-1]
+	pooled := b.globalMean(h, rows*slices, last.outC, last.outH*last.outW)
+	emb = b.dense(b.dropout(pooled, c.dropout), c.projW, c.projB)
+	return b.meanOfSlices(emb, rows, slices), code
+}
+
+// globalMean averages x [n, c, h, w] over its positions, giving [n, c], as
+// a product with a constant averaging column.
+func (b *builder) globalMean(x *G.Node, n, c, hw int) *G.Node {
+	if b.err != nil {
+		return nil
+	}
+	avg, buf := b.bound("global.mean", hw, 1)
+	for i := range buf {
+		buf[i] = 1 / float32(hw)
+	}
+	m := b.apply(G.Mul(b.reshape(x, n*c, hw), avg))
+	return b.reshape(m, n, c)
 }
 
 func (c *cnn) decode(b *builder, code *G.Node, rows int) *G.Node {

@@ -10,7 +10,10 @@ import (
 
 // Training constants; the package doc states what each objective does.
 const (
-	maxBatch  = 32   // patients per step
+	maxBatch = 32 // patients per step
+)
+
+var (
 	nceTau    = 0.2  // InfoNCE temperature
 	nceWeight = 2.0  // weight of each modality pair's InfoNCE term
 	supWeight = 1.0  // weight of the supervised term

@@ -183,7 +183,7 @@ func (m *Model) fitFold(ctx context.Context, ps []patient, k int) (*foldModel, [
 	f.params = m.spec.initParams(rng, inWidths(m.widths), m.opt.Model.Hidden)
 	t := &trainer{h: m.spec, params: f.params, rng: rng, epochs: m.opt.Model.Epochs,
 		pat: max(m.opt.Model.Patience, 1), lr: m.opt.Model.LearningRate,
-		wd: m.opt.Model.WeightDecay, drop: m.opt.Model.Dropout,
+		wd: hxf("HX_FWD", m.opt.Model.WeightDecay), drop: hxf("HX_FDROP", m.opt.Model.Dropout),
 		mdrop: m.opt.Model.ModalityDropout}
 	trIn := inputs{n: len(tr), feats: f.ref.feats, present: presence(tr, len(m.widths)),
 		adj: f.ref.graph.Adj}

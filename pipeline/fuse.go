@@ -3,9 +3,13 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
+	"strings"
 
 	"github.com/clinfuse/clinfuse/encoders"
 	"github.com/clinfuse/clinfuse/graphfusion"
+	"github.com/clinfuse/clinfuse/ingest/features"
 )
 
 // targetScores is one target's scoring outcome.
@@ -115,7 +119,7 @@ func (n *night) train(ctx context.Context, target string, in encoders.Inputs) (T
 		return tm, err
 	}
 	train := in
-	train.Records = n.set.Training[target].Rows
+	train.Records = n.trainingRecords(target)
 	emb, err := enc.Encode(ctx, train)
 	if err != nil {
 		return tm, fmt.Errorf("encode: %w", err)
@@ -155,13 +159,79 @@ func (n *night) inputs(target string) encoders.Inputs {
 	in := encoders.Inputs{
 		ImageShape: [3]int{n.cfg.Imaging.Slices, g, g},
 		Image:      make([][]float32, len(n.set.Patients)),
-		Records:    n.set.Records[target].Rows,
+		Records:    missingAsNaN(n.set.Records[target]),
 		Variants:   n.set.Variants.Rows,
 	}
 	for i, p := range n.set.Patients {
 		in.Image[i] = n.images.tensors[p.ID]
 	}
 	return in
+}
+
+// trainingRecords is the target's records matrix for training (see
+// features.Set.Training) in the encoders' convention.
+func (n *night) trainingRecords(target string) [][]float64 {
+	return missingAsNaN(n.set.Training[target])
+}
+
+// missingAsNaN copies the rows of a records matrix, turning every value
+// that its missing indicator marks as missing into NaN, the encoders'
+// mark of a missing value. The features package writes such values as 0
+// beside the indicator (see its package doc): age_years goes with
+// age_missing, lab:NAME:latest and lab:NAME:years_since_latest with
+// lab:NAME:missing, and lab:NAME:trend_per_year with lab:NAME:trend_missing.
+// Left as 0, a lab missing for a few patients would sit many standard
+// deviations from the others and dominate what the records encoder learns.
+func missingAsNaN(m features.Matrix) [][]float64 {
+	pairs := missingPairs(m.Names)
+	out := make([][]float64, len(m.Rows))
+	for i, r := range m.Rows {
+		if r == nil {
+			continue
+		}
+		out[i] = slices.Clone(r)
+		for _, p := range pairs {
+			if r[p[1]] == 1 {
+				out[i][p[0]] = math.NaN()
+			}
+		}
+	}
+	return out
+}
+
+// missingPairs lists (value column, indicator column) pairs by name.
+func missingPairs(names []string) [][2]int {
+	col := make(map[string]int, len(names))
+	for j, name := range names {
+		col[name] = j
+	}
+	var out [][2]int
+	add := func(value int, indicator string) {
+		if k, ok := col[indicator]; ok {
+			out = append(out, [2]int{value, k})
+		}
+	}
+	for j, name := range names {
+		if name == "age_years" {
+			add(j, "age_missing")
+			continue
+		}
+		lab, ok := strings.CutPrefix(name, "lab:")
+		if !ok {
+			continue
+		}
+		i := strings.LastIndexByte(lab, ':')
+		if i < 0 {
+			continue
+		}
+		switch stem, kind := "lab:"+lab[:i+1], lab[i+1:]; kind {
+		case "latest", "years_since_latest":
+			add(j, stem+"missing")
+		case "trend_per_year":
+			add(j, stem+"trend_missing")
+		}
+	}
+	return out
 }
 
 // dataset turns embeddings and labels into the fusion stage's input.

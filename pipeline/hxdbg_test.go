@@ -71,3 +71,26 @@ func TestHxDump(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(out, "risk.csv"), []byte(b.String()), 0o644)
 }
+
+// TestHxImages writes each patient's image tensor (or nothing) for exploration.
+func TestHxImages(t *testing.T) {
+	exp := os.Getenv("HX_EXPORT")
+	if exp == "" {
+		t.Skip("no HX_EXPORT")
+	}
+	cfg := schemas.Default()
+	n := newNight(Options{Export: exp, Config: cfg, Version: "t"})
+	if err := n.steps(context.Background(), n.inventory, n.ingest, n.features); err != nil {
+		t.Fatal(err)
+	}
+	in := n.inputs(cfg.Targets[0].Name)
+	var b strings.Builder
+	for i, p := range n.set.Patients {
+		b.WriteString(p.ID)
+		for _, v := range in.Image[i] {
+			fmt.Fprintf(&b, ",%.4g", v)
+		}
+		b.WriteString("\n")
+	}
+	os.WriteFile(filepath.Join(os.Getenv("HX_OUT"), "img.csv"), []byte(b.String()), 0o644)
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -195,16 +196,18 @@ func (n *night) stage(name string) *Counters {
 
 // reject marks file i rejected, keeping the first reason.
 func (n *night) reject(i int, reason string) {
-	if n.fates[i].Fate == fateRejected {
-		return
-	}
-	n.fates[i] = fate{fateRejected, reason}
+	n.setFate(i, fateRejected, reason)
 }
 
+// setFate records what became of file i; a rejection is final. Readers name
+// the file by the path they opened, which depends on where the export lies:
+// the reason names it by its export-relative path instead, so that outputs
+// do not change when the export moves.
 func (n *night) setFate(i int, f, reason string) {
 	if n.fates[i].Fate == fateRejected {
 		return
 	}
+	reason = strings.ReplaceAll(reason, n.files[i].Abs, n.files[i].Path)
 	n.fates[i] = fate{f, reason}
 }
 

@@ -119,6 +119,11 @@ func scoringConfig(cf *configFlags, path string) (schemas.Config, *pipeline.Mode
 
 func runPipeline(ctx context.Context, stderr io.Writer, opt pipeline.Options) (
 	*pipeline.Result, error) {
+	stop, err := startProfiles()
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
 	log := newLogger(stderr)
 	w := newWatcher(stderr, log)
 	opt.Version, opt.Logger, opt.Progress = version, log, w

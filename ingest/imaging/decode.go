@@ -77,8 +77,9 @@ func (d *decoder) physical(i int) ([]float32, error) {
 		if d.sc.t16 == nil {
 			d.sc.t16 = new(table16)
 		}
-		d.px = d.im.native16Physical(d.enc.native, d.big, i, tr, d.sc.t16, d.px)
-		return d.px, nil
+		d.sc.t16.fill(d.im.bitsSpec(), d.big, tr)
+		d.px = growFloat32(d.px, d.im.samples)
+		return d.px, d.enc.frame16(i, d.px, d.sc.t16)
 	}
 	s, err := d.decodeFrame(i)
 	if err != nil {
@@ -96,12 +97,16 @@ func (d *decoder) frame(i int, px []float32) Frame {
 	return f
 }
 
+func growFloat32(b []float32, n int) []float32 {
+	if cap(b) >= n {
+		return b[:n]
+	}
+	return make([]float32, n)
+}
+
 // toPhysical applies a modality transform to stored samples.
 func toPhysical(s []int32, tr transform, u32 bool, dst []float32) []float32 {
-	if cap(dst) < len(s) {
-		dst = make([]float32, len(s))
-	}
-	dst = dst[:len(s)]
+	dst = growFloat32(dst, len(s))
 	switch {
 	case tr.lut != nil || u32:
 		for k, v := range s {
@@ -235,8 +240,6 @@ func newDecoder(h *header, m Meta, lim Limits, sc *scratch) (*decoder, error) {
 		planes: sc.planes, sc: sc}
 	if im.syn.encapsulated {
 		err = mapFrames(enc, im)
-	} else {
-		err = checkNativeLength(im, len(enc.native))
 	}
 	return d, err
 }
@@ -248,7 +251,11 @@ func (d *decoder) decodeFrame(i int) ([]int32, error) {
 	photometric := im.m.Photometric
 	switch im.syn.codec {
 	case codecNative:
-		d.raw = im.nativeFrame(d.enc.native, d.big, i, d.raw)
+		src, at, err := d.enc.nativeFrame(i)
+		if err != nil {
+			return nil, err
+		}
+		d.raw = im.nativeFrame(src, d.big, at, d.raw)
 	case codecEncNative:
 		src := d.enc.frameData(i)
 		if int64(len(src))*8 < im.nativeFrameBits() {

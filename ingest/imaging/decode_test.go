@@ -128,6 +128,13 @@ var decodeCases = []struct {
 		f := rleFrameOf([]byte{9, 8})
 		return b.fragments([]uint32{0}, f[:30], f[30:60], f[60:]).bytes()
 	}, []float32{9, 8}},
+	{"extended offset table over a wrong basic one", func() []byte {
+		b := newFile("1.2.840.10008.1.2.1.98").patient().image(1, 2, 1, 8, 8, 0, "MONOCHROME2")
+		b.str(tagFrames, "IS", "2")
+		eot := binary.LittleEndian.AppendUint64(make([]byte, 8), 18)
+		b.elem(tagExtOffsets, "OV", eot).elem(tagExtLengths, "OV", make([]byte, 16))
+		return b.fragments([]uint32{0, 9}, []byte{1}, []byte{2}, []byte{3, 4}).bytes()
+	}, []float32{1, 2, 3, 4}},
 	{"encapsulated uncompressed with offset table", func() []byte {
 		b := newFile("1.2.840.10008.1.2.1.98").patient().image(1, 2, 1, 8, 8, 0, "MONOCHROME2")
 		b.str(tagFrames, "IS", "2")

@@ -77,11 +77,14 @@ var fuzzLimits = Limits{MaxElementLength: 1 << 20, MaxValueBytes: 1 << 16,
 	MaxEncodedBytes: 1 << 20, MaxFrameSamples: 1 << 16, MaxDecodedBytes: 1 << 22,
 	MaxFrames: 64, MaxDepth: 16, MaxElements: 1 << 14}
 
-// FuzzDecode runs the whole reading path (sniffing, header, pixel data,
+// FuzzDecode, seeded from testdata/seeds and testdata/codecs, runs the
+// whole reading path (sniffing, header, pixel data,
 // codecs, modality transform, resampling) without the recover boundary, so
 // that any panic is found. Every failure must be classified.
 func FuzzDecode(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "seeds", "*.dcm"))
+	more, _ := filepath.Glob(filepath.Join("testdata", "codecs", "*.dcm"))
+	seeds = append(seeds, more...)
 	if len(seeds) == 0 {
 		f.Fatal("no seeds in testdata/seeds")
 	}

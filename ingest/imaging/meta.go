@@ -1,7 +1,7 @@
 package imaging
 
 // Meta holds the header attributes used downstream, strings trimmed of
-// padding. Geometry and window come from the top-level attributes or, in
+// padding; PatientID is decoded to UTF-8 with the Specific Character Set. Geometry and window come from the top-level attributes or, in
 // enhanced objects, from the shared or first per-frame functional groups.
 type Meta struct {
 	SOPClassUID, SOPInstanceUID, StudyInstanceUID, SeriesInstanceUID string
@@ -45,7 +45,7 @@ func buildMeta(h *header) (Meta, error) {
 		SeriesInstanceUID: ds.str(tagSeriesUID),
 		TransferSyntaxUID: h.syntax.uid,
 		Modality:          ds.str(tagModality),
-		PatientID:         ds.str(tagPatientID),
+		PatientID:         ds.text(tagPatientID, ds.strs(tagCharset)),
 		PatientSex:        ds.str(tagPatientSex),
 		PatientBirthDate:  ds.str(tagBirthDate),
 		StudyDate:         ds.str(tagStudyDate),

@@ -88,3 +88,29 @@ func TestInfoJSON(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+func TestPatientIDCharset(t *testing.T) {
+	cases := []struct {
+		name, charset, raw, want string
+	}{
+		{"ASCII without charset", "", "PID-7", "PID-7"},
+		{"Latin-1", "ISO_IR 100", "M\xfcller-1", "Müller-1"},
+		{"misspelt Latin-1", "ISO IR 100", "M\xfcller-1", "Müller-1"},
+		{"UTF-8", "ISO_IR 192", "Wang-王", "Wang-王"},
+		{"GB18030", "GB18030", "\xcd\xf5-1", "王-1"},
+		{"unknown set keeps valid text", "NONE", "M\xfcller", "M\ufffdller"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newFile(uidExplicitLE)
+			if tc.charset != "" {
+				b.str(tagCharset, "CS", tc.charset)
+			}
+			b.str(tagPatientID, "LO", tc.raw)
+			m, err := ReadMeta(t.Context(), write(t, "c.dcm", b.bytes()), Limits{})
+			if err != nil || m.PatientID != tc.want {
+				t.Errorf("PatientID %q, %v; want %q", m.PatientID, err, tc.want)
+			}
+		})
+	}
+}

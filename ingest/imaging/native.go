@@ -45,9 +45,9 @@ func (im *image) nativeFrameBits() int64 {
 
 // checkNativeLength rejects native pixel data shorter than its frames.
 // Longer data (padding, a trailing pad byte) is accepted.
-func checkNativeLength(im *image, have int) error {
+func checkNativeLength(im *image, have int64) error {
 	need := (im.nativeFrameBits()*int64(im.m.Frames) + 7) / 8
-	if int64(have) < need {
+	if have < need {
 		return malformed("pixel data holds %d bytes but %s needs %d", have, im, need)
 	}
 	if im.subsampled() && (im.m.Columns%2 != 0 || im.m.BitsAllocated != 8) {
@@ -218,17 +218,11 @@ func (t *table16) fill(spec bitsSpec, big bool, tr transform) {
 	t.spec, t.big, t.tr, t.valid = spec, big, tr, true
 }
 
-// native16Physical converts frame i's cells to physical values through
-// the table, indexed by the cell's bytes as stored (little-endian load).
-func (im *image) native16Physical(src []byte, big bool, i int, tr transform, t *table16,
-	dst []float32) []float32 {
-	n := im.samples
-	if cap(dst) < n {
-		dst = make([]float32, n)
-	}
-	dst = dst[:n]
-	src = src[2*n*i : 2*n*(i+1)]
-	t.fill(im.bitsSpec(), big, tr)
+// lookup16 converts len(dst) cells of src to physical values through the
+// table, indexed by each cell's bytes as stored (a little-endian load).
+func lookup16(src []byte, dst []float32, t *table16) {
+	n := len(dst)
+	src = src[:2*n]
 	k := 0
 	for ; k+8 <= n; k += 8 {
 		b := (*[16]byte)(src[2*k : 2*k+16])
@@ -242,5 +236,4 @@ func (im *image) native16Physical(src []byte, big bool, i int, tr transform, t *
 	for ; k < n; k++ {
 		dst[k] = t.v[binary.LittleEndian.Uint16(src[2*k:])]
 	}
-	return dst
 }

@@ -4,14 +4,19 @@ import (
 	"encoding/binary"
 )
 
-// encoded is a file's pixel data as read: the native value, or the
-// fragments of encapsulated data concatenated in data.
+// encoded is a file's pixel data as read: the native value (whole, or one
+// frame at a time from stream), or the fragments of encapsulated data
+// concatenated in data.
 type encoded struct {
 	native []byte
 	data   []byte
 	frags  []fragment
 	bot    []uint32
 	frames [][2]int // per frame, the first and last+1 fragment index
+
+	stream     *stream // native frames are read from here, in order
+	frameBytes int     // the size of one streamed frame
+	next       int     // the frame the stream is at
 }
 
 // fragment is one item of encapsulated pixel data: off is the offset of
@@ -43,13 +48,19 @@ func readPixels(h *header, im *image, lim Limits, buf []byte) (*encoded, error) 
 		return readFragments(h, lim, buf)
 	}
 	n := int64(h.pix.length)
-	if n > lim.MaxEncodedBytes {
-		return nil, tooLarge("pixel data of %d bytes exceeds the limit of %d", n,
-			lim.MaxEncodedBytes)
-	}
 	if !h.s.fits(n) {
 		return nil, malformed("truncated: pixel data declares %d bytes but %d remain",
 			n, h.s.remaining())
+	}
+	if err := checkNativeLength(im, n); err != nil {
+		return nil, err
+	}
+	if fb, ok := streamable(im, h); ok {
+		return &encoded{stream: h.s, frameBytes: fb, native: buf[:0]}, nil
+	}
+	if n > lim.MaxEncodedBytes {
+		return nil, tooLarge("pixel data of %d bytes exceeds the limit of %d", n,
+			lim.MaxEncodedBytes)
 	}
 	native := grow(buf, int(n))
 	if err := h.s.full(native); err != nil {
@@ -60,6 +71,56 @@ func readPixels(h *header, im *image, lim Limits, buf []byte) (*encoded, error) 
 		swapPairs(native)
 	}
 	return &encoded{native: native}, nil
+}
+
+// streamable reports whether native frames can be read one at a time:
+// they fill whole bytes and need no byte swapping across frames. It
+// returns the size of a frame.
+func streamable(im *image, h *header) (int, bool) {
+	bits := im.nativeFrameBits()
+	swapped := h.pix.big && h.pix.vr == vrOW && im.m.BitsAllocated == 8
+	return int(bits / 8), bits%8 == 0 && im.m.BitsAllocated >= 8 && !swapped
+}
+
+// nativeFrame returns the bytes holding native frame i and the index of the
+// frame within them. Streamed frames must be asked for in order.
+func (e *encoded) nativeFrame(i int) ([]byte, int, error) {
+	if e.stream == nil {
+		return e.native, i, nil
+	}
+	if i != e.next {
+		return nil, 0, malformed("native frame %d read out of order", i)
+	}
+	e.native = grow(e.native, e.frameBytes)
+	if err := e.stream.full(e.native); err != nil {
+		return nil, 0, truncated("the pixel data", e.stream.pos)
+	}
+	e.next++
+	return e.native, 0, nil
+}
+
+// frame16 converts native 16-bit frame i through the table into dst,
+// straight from the stream's buffer when frames are streamed.
+func (e *encoded) frame16(i int, dst []float32, t *table16) error {
+	if e.stream == nil {
+		lookup16(e.native[2*len(dst)*i:], dst, t)
+		return nil
+	}
+	if i != e.next {
+		return malformed("native frame %d read out of order", i)
+	}
+	for k := 0; k < len(dst); {
+		n := min(len(dst)-k, 16<<10)
+		b, err := e.stream.peek(2 * n)
+		if err != nil {
+			return truncated("the pixel data", e.stream.pos)
+		}
+		lookup16(b, dst[k:k+n], t)
+		e.stream.next(2 * n) //nolint:errcheck // peeked
+		k += n
+	}
+	e.next++
+	return nil
 }
 
 // grow returns buf resized to n bytes, keeping its content.

@@ -283,10 +283,9 @@ func (z *bgzfReader) next() error {
 // Close stops the goroutines and waits for them.
 func (z *bgzfReader) Close() error {
 	z.cancel()
-	go func() {
-		for range z.queue {
-		}
-	}()
+	for range z.queue {
+		// The producer closes the queue once it sees the cancellation.
+	}
 	z.wg.Wait()
 	return nil
 }

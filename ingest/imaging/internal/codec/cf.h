@@ -2,6 +2,7 @@
 #ifndef CLINFUSE_CF_H
 #define CLINFUSE_CF_H
 
+#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,11 @@ int cf_jpeg_ijg16(const unsigned char *src, size_t n, int32_t *out, size_t cap, 
 int cf_jpegls(const unsigned char *src, size_t n, int32_t *out, size_t cap, cf_info *info);
 int cf_j2k(const unsigned char *src, size_t n, int32_t *out, size_t cap, cf_info *info);
 const char *cf_openjpeg_version(void);
+
+// cf_guard_enter turns library assertions on this thread into a longjmp to
+// jump, with the reason in info->msg, until cf_guard_leave (guard.c).
+void cf_guard_enter(jmp_buf *jump, cf_info *info);
+void cf_guard_leave(void);
 
 // cf_decode calls decoder which (CF_TURBO ... CF_J2K).
 enum { CF_TURBO, CF_IJG8, CF_IJG12, CF_IJG16, CF_JPEGLS, CF_J2K };

@@ -100,15 +100,33 @@ static int cf_j2k_too_big(const opj_image_t *img, size_t cap, cf_info *info) {
 	return 1;
 }
 
+// cf_j2k_run decodes with the objects cf_j2k made; rc as cf_decode.
+static int cf_j2k_run(opj_codec_t *codec, opj_stream_t *st, opj_image_t **img, int32_t *out,
+                      size_t cap, cf_info *info) {
+	opj_dparameters_t p;
+	opj_set_default_decoder_parameters(&p);
+	if (!opj_setup_decoder(codec, &p) || !opj_read_header(st, codec, img)) {
+		return 1;
+	}
+	if (cf_j2k_too_big(*img, cap, info)) {
+		return 2;
+	}
+	if (!opj_decode(codec, st, *img) || !opj_end_decompress(codec, st)) {
+		return 1;
+	}
+	return cf_j2k_copy(*img, out, cap, info);
+}
+
 int cf_j2k(const unsigned char *src, size_t n, int32_t *out, size_t cap, cf_info *info) {
 	cf_mem mem = {src, n, 0};
 	int jp2 = n >= 8 && memcmp(src, cf_jp2_sig, 8) == 0;
-	opj_codec_t *codec = opj_create_decompress(jp2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K);
-	opj_stream_t *st = opj_stream_create(1 << 16, OPJ_TRUE);
-	opj_image_t *img = NULL;
-	int rc = 1;
-	opj_dparameters_t p;
-	opj_set_default_decoder_parameters(&p);
+	opj_codec_t *volatile codec = opj_create_decompress(jp2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K);
+	opj_stream_t *volatile st = opj_stream_create(1 << 16, OPJ_TRUE);
+	// img is written by OpenJPEG through a pointer and read after a
+	// possible longjmp, hence volatile.
+	opj_image_t *volatile img = NULL;
+	volatile int rc = 1;
+	jmp_buf jump;
 	opj_set_error_handler(codec, cf_opj_error, info);
 	opj_set_warning_handler(codec, cf_opj_quiet, NULL);
 	opj_set_info_handler(codec, cf_opj_quiet, NULL);
@@ -117,12 +135,10 @@ int cf_j2k(const unsigned char *src, size_t n, int32_t *out, size_t cap, cf_info
 	opj_stream_set_read_function(st, cf_mem_read);
 	opj_stream_set_skip_function(st, cf_mem_skip);
 	opj_stream_set_seek_function(st, cf_mem_seek);
-	if (!opj_setup_decoder(codec, &p) || !opj_read_header(st, codec, &img)) {
-		rc = 1;
-	} else if (cf_j2k_too_big(img, cap, info)) {
-		rc = 2;
-	} else if (opj_decode(codec, st, img) && opj_end_decompress(codec, st)) {
-		rc = cf_j2k_copy(img, out, cap, info);
+	if (setjmp(jump) == 0) {
+		cf_guard_enter(&jump, info);
+		rc = cf_j2k_run(codec, st, (opj_image_t **)&img, out, cap, info);
+		cf_guard_leave();
 	}
 	if (rc == 1 && info->msg[0] == 0) {
 		snprintf(info->msg, sizeof info->msg, "OpenJPEG could not decode the codestream");
@@ -135,16 +151,32 @@ int cf_j2k(const unsigned char *src, size_t n, int32_t *out, size_t cap, cf_info
 
 const char *cf_openjpeg_version(void) { return opj_version(); }
 
-int cf_decode(int which, const unsigned char *src, size_t n, int32_t *out, size_t cap,
-              cf_info *info) {
+// cf_decode_guarded runs decoder which; cf_j2k guards itself so that it
+// can free OpenJPEG's objects after a failed assertion.
+static int cf_decode_guarded(int which, const unsigned char *src, size_t n, int32_t *out,
+                             size_t cap, cf_info *info) {
 	switch (which) {
 	case CF_TURBO: return cf_jpeg_turbo(src, n, out, cap, info);
 	case CF_IJG8: return cf_jpeg_ijg8(src, n, out, cap, info);
 	case CF_IJG12: return cf_jpeg_ijg12(src, n, out, cap, info);
 	case CF_IJG16: return cf_jpeg_ijg16(src, n, out, cap, info);
 	case CF_JPEGLS: return cf_jpegls(src, n, out, cap, info);
-	case CF_J2K: return cf_j2k(src, n, out, cap, info);
 	}
 	snprintf(info->msg, sizeof info->msg, "no decoder %d", which);
 	return 1;
+}
+
+int cf_decode(int which, const unsigned char *src, size_t n, int32_t *out, size_t cap,
+              cf_info *info) {
+	if (which == CF_J2K) {
+		return cf_j2k(src, n, out, cap, info);
+	}
+	jmp_buf jump;
+	if (setjmp(jump) != 0) {
+		return 1;  // a library assertion; the guard wrote the message
+	}
+	cf_guard_enter(&jump, info);
+	int rc = cf_decode_guarded(which, src, n, out, cap, info);
+	cf_guard_leave();
+	return rc;
 }

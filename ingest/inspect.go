@@ -114,6 +114,10 @@ func describeOne(ctx context.Context, path string) Description {
 	d.Detail, err = inspectKind(ctx, kind, path, head)
 	if err != nil {
 		d.Reason = err.Error()
+		var fe *imaging.FileError
+		if errors.As(err, &fe) {
+			d.Reason = fe.Err.Error() // the line names the file already
+		}
 		return d
 	}
 	d.OK = true

@@ -82,8 +82,13 @@ func TestHxExp(t *testing.T) {
 				t.Fatal(err)
 			}
 			sc, _ := m.Score(ctx, dsS)
-			line += fmt.Sprintf(" | %s %.3f (%.1fs)", h, undiagnosedAUROC(dsS, sc.Risk, truth),
-				time.Since(t1).Seconds())
+			line += fmt.Sprintf(" | %s %.3f", h, undiagnosedAUROC(dsS, sc.Risk, truth))
+			for v, name := range emb.Names {
+				if name == h {
+					line += fmt.Sprintf(" [%.3f]", presentAUROC(dsS, v, sc.Risk, truth))
+				}
+			}
+			_ = t1
 		}
 		fmt.Println(line)
 	}
@@ -112,4 +117,14 @@ func rawView(rows [][]float64) [][]float32 {
 		}
 	}
 	return out
+}
+
+func presentAUROC(ds graphfusion.Dataset, v int, risk []float64, truth map[string]float64) float64 {
+	var s, y []float64
+	for i, id := range ds.IDs {
+		if ds.Y[i] == 0 && ds.Views[v].Present[i] {
+			s, y = append(s, risk[i]), append(y, truth[id])
+		}
+	}
+	return graphfusion.AUROC(s, y)
 }

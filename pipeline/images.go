@@ -135,7 +135,7 @@ func (n *night) decodeFresh(ctx context.Context, i int, lim imaging.Limits) ([]f
 		out = append(out, frameSlice{
 			file:      i,
 			studyDate: m.StudyDate,
-			pixels:    imaging.Resample(m, f, n.cfg.Imaging, nil),
+			pixels:    imaging.Resample(m, f, n.cfg.Imaging.ForModality(m.Modality), nil),
 			ref: imaging.SliceRef{
 				PatientID: m.PatientID, StudyUID: m.StudyInstanceUID,
 				SeriesUID: m.SeriesInstanceUID, Modality: m.Modality,

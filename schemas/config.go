@@ -74,17 +74,39 @@ type ImagingConfig struct {
 	// Slices is the number of slices per study given to the encoder,
 	// taken evenly along the slice normal.
 	Slices int `yaml:"slices"`
-	// WindowCenter and WindowWidth are in the modality's physical unit
-	// (Hounsfield units for CT). Width 0 means the file's own window, or
-	// the min..max of the image when it has none.
+	// WindowCenter and WindowWidth are the window for modalities that
+	// Windows does not list, in the modality's physical unit. Width 0 means
+	// the file's own window, or the min..max of the image when it has none.
 	WindowCenter float64 `yaml:"window_center"`
 	WindowWidth  float64 `yaml:"window_width"`
+	// Windows sets the window per modality (Hounsfield units for CT); a
+	// window in one modality's unit means nothing in another's.
+	Windows []Window `yaml:"windows"`
 	// Modalities lists the accepted modalities in order of preference
 	// when a study holds several series.
 	Modalities []string `yaml:"modalities"`
 	// SeriesRule breaks ties among series of a preferred modality:
 	// "most_slices" (default) or "first_series_number".
 	SeriesRule string `yaml:"series_rule"`
+}
+
+// Window is a display window for one modality.
+type Window struct {
+	Modality string  `yaml:"modality"`
+	Center   float64 `yaml:"center"`
+	Width    float64 `yaml:"width"`
+}
+
+// ForModality returns the imaging settings with the window for modality:
+// its entry in Windows, else WindowCenter and WindowWidth.
+func (c ImagingConfig) ForModality(modality string) ImagingConfig {
+	for _, w := range c.Windows {
+		if w.Modality == modality {
+			c.WindowCenter, c.WindowWidth = w.Center, w.Width
+			break
+		}
+	}
+	return c
 }
 
 // GenomicsConfig controls gene-level variant features.
@@ -178,7 +200,8 @@ func Default() Config {
 			{Name: "body weight", Code: "29463-7"},
 		},
 		Imaging: ImagingConfig{
-			Grid: 32, Slices: 4, WindowCenter: 40, WindowWidth: 400,
+			Grid: 32, Slices: 4,
+			Windows:    []Window{{Modality: "CT", Center: 40, Width: 400}},
 			Modalities: []string{"CT", "MR", "PT", "CR", "DX"},
 			SeriesRule: "most_slices",
 		},

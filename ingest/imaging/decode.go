@@ -65,21 +65,15 @@ func Decode(ctx context.Context, path string, lim Limits, visit func(Meta, Frame
 
 // physical returns frame i in physical units, reusing the decoder's
 // buffer. Native 16-bit monochrome data with a linear transform, the bulk
-// of CT and MR, goes from bytes to values through a table of all 65536
-// cells, kept between files with the same layout and transform; it is
-// used when the frame is large enough to repay building it.
+// of CT and MR, goes straight from bytes to values (see cellConverter).
 func (d *decoder) physical(i int) ([]float32, error) {
 	tr, err := d.im.frameTransform(i)
 	if err != nil {
 		return nil, err
 	}
-	if d.im.direct16(tr) && (d.im.samples >= 1<<17 || d.sc.t16.matches(d.im, d.big, tr)) {
-		if d.sc.t16 == nil {
-			d.sc.t16 = new(table16)
-		}
-		d.sc.t16.fill(d.im.bitsSpec(), d.big, tr)
+	if conv := d.cellConverter(tr); conv != nil {
 		d.px = growFloat32(d.px, d.im.samples)
-		return d.px, d.enc.frame16(i, d.px, d.sc.t16)
+		return d.px, d.enc.frame16(i, d.px, conv)
 	}
 	s, err := d.decodeFrame(i)
 	if err != nil {
@@ -87,6 +81,33 @@ func (d *decoder) physical(i int) ([]float32, error) {
 	}
 	d.px = toPhysical(s, tr, d.im.u32, d.px)
 	return d.px, nil
+}
+
+// cellConverter returns a converter from native 16-bit cells to physical
+// values, or nil when the general path must be taken: the vectorised C
+// loop of package codec for little-endian cells whose stored bits are the
+// low bits, else a table of all 65536 cells, kept between files with the
+// same layout and used when the frame is large enough to repay building
+// it. Both give exactly the values of the general path.
+func (d *decoder) cellConverter(tr transform) func(src []byte, dst []float32) {
+	if !d.im.direct16(tr) {
+		return nil
+	}
+	spec := d.im.bitsSpec()
+	if spec.shift == 0 && !d.big && codec.HasCells16() {
+		return func(src []byte, dst []float32) {
+			codec.Cells16(src, dst, spec.bits, spec.signed, tr.slope, tr.intercept)
+		}
+	}
+	if d.im.samples < 1<<17 && !d.sc.t16.matches(d.im, d.big, tr) {
+		return nil
+	}
+	if d.sc.t16 == nil {
+		d.sc.t16 = new(table16)
+	}
+	t := d.sc.t16
+	t.fill(spec, d.big, tr)
+	return func(src []byte, dst []float32) { lookup16(src, dst, t) }
 }
 
 // frame wraps decoded values in a Frame with frame i's geometry.

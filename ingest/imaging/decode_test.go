@@ -271,10 +271,12 @@ func goPixels(img goimage.Image, spp int) []float64 {
 	return out
 }
 
-// TestTablePathMatchesGeneric checks that large native 16-bit frames,
-// which Decode converts through a table of all cells, give exactly the
-// values of the general path that Inspect uses.
-func TestTablePathMatchesGeneric(t *testing.T) {
+// TestFastPathsMatchGeneric checks that native 16-bit frames, which
+// Decode converts with the vectorised C loop (little endian, low bits) or
+// a table of all cells (big endian or shifted bits, and every case in a
+// build without cgo), give exactly the values of the general path that
+// Inspect uses.
+func TestFastPathsMatchGeneric(t *testing.T) {
 	cases := []struct {
 		name           string
 		ts             string
@@ -284,7 +286,9 @@ func TestTablePathMatchesGeneric(t *testing.T) {
 	}{
 		{"LE signed 16", uidExplicitLE, 16, 1, 15, "1", "-1024"},
 		{"LE unsigned 12 with fractional slope", uidExplicitLE, 12, 0, 11, "0.37", "2.5"},
+		{"LE signed 13 with fractional slope", uidExplicitLE, 13, 1, 12, "2.5", "-7.25"},
 		{"BE signed 12 at high bit 15", uidExplicitBE, 12, 1, 15, "2", "0"},
+		{"LE unsigned 10 at high bit 13", uidExplicitLE, 10, 0, 13, "1", "-3"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -308,7 +312,7 @@ func TestTablePathMatchesGeneric(t *testing.T) {
 			}
 			want := genericValues(t, path)
 			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("table path differs (-generic +table):\n%s", diff)
+				t.Errorf("fast path differs (-generic +fast):\n%s", diff)
 			}
 		})
 	}

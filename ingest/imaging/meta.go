@@ -1,8 +1,9 @@
 package imaging
 
 // Meta holds the header attributes used downstream, strings trimmed of
-// padding; PatientID is decoded to UTF-8 with the Specific Character Set. Geometry and window come from the top-level attributes or, in
-// enhanced objects, from the shared or first per-frame functional groups.
+// padding; PatientID is decoded to UTF-8 with the Specific Character Set.
+// Geometry and window come from the top-level attributes or, in enhanced
+// objects, from the shared or first per-frame functional groups.
 type Meta struct {
 	SOPClassUID, SOPInstanceUID, StudyInstanceUID, SeriesInstanceUID string
 

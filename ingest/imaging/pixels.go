@@ -99,11 +99,11 @@ func (e *encoded) nativeFrame(i int) ([]byte, int, error) {
 	return e.native, 0, nil
 }
 
-// frame16 converts native 16-bit frame i through the table into dst,
-// straight from the stream's buffer when frames are streamed.
-func (e *encoded) frame16(i int, dst []float32, t *table16) error {
+// frame16 converts native 16-bit frame i into dst with conv, straight from
+// the stream's buffer when frames are streamed.
+func (e *encoded) frame16(i int, dst []float32, conv func(src []byte, dst []float32)) error {
 	if e.stream == nil {
-		lookup16(e.native[2*len(dst)*i:], dst, t)
+		conv(e.native[2*len(dst)*i:], dst)
 		return nil
 	}
 	if i != e.next {
@@ -115,7 +115,7 @@ func (e *encoded) frame16(i int, dst []float32, t *table16) error {
 		if err != nil {
 			return truncated("the pixel data", e.stream.pos)
 		}
-		lookup16(b, dst[k:k+n], t)
+		conv(b, dst[k:k+n])
 		e.stream.next(2 * n) //nolint:errcheck // peeked
 		k += n
 	}

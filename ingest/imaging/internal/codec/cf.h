@@ -26,6 +26,11 @@ int cf_jpegls(const unsigned char *src, size_t n, int32_t *out, size_t cap, cf_i
 int cf_j2k(const unsigned char *src, size_t n, int32_t *out, size_t cap, cf_info *info);
 const char *cf_openjpeg_version(void);
 
+// cf_cells16 converts n little-endian 16-bit cells whose stored bits start
+// at bit 0 (up = 16 - bits stored) to (float)(value * slope + icpt).
+void cf_cells16(const uint8_t *src, float *dst, size_t n, unsigned up, int sgn, double slope,
+                double icpt);
+
 // cf_guard_enter turns library assertions on this thread into a longjmp to
 // jump, with the reason in info->msg, until cf_guard_leave (guard.c).
 void cf_guard_enter(jmp_buf *jump, cf_info *info);

@@ -110,3 +110,24 @@ func DecodeJ2K(src []byte, dst []int32) (Image, []int32, error) {
 	img.Transformed = img.Components == 3 && j2kMCT(src)
 	return img, out, err
 }
+
+// HasCells16 reports whether Cells16 is in this build.
+func HasCells16() bool { return true }
+
+// Cells16 converts len(dst) little-endian 16-bit cells of src, whose
+// stored bits are the low bits, to float32(float64(v)*slope + icpt), v
+// being the stored value (two's complement when signed), with vector
+// instructions. It reports false, converting nothing, on arguments out of
+// range.
+func Cells16(src []byte, dst []float32, bits uint, signed bool, slope, icpt float64) bool {
+	if len(dst) == 0 || len(src) < 2*len(dst) || bits < 1 || bits > 16 {
+		return len(dst) == 0
+	}
+	sgn := C.int(0)
+	if signed {
+		sgn = 1
+	}
+	C.cf_cells16((*C.uint8_t)(unsafe.Pointer(&src[0])), (*C.float)(unsafe.Pointer(&dst[0])),
+		C.size_t(len(dst)), C.unsigned(16-bits), sgn, C.double(slope), C.double(icpt))
+	return true
+}

@@ -9,7 +9,11 @@
 // Every decoder writes the frame's samples, interleaved, into an int32
 // slice, and leaves colour as the stream stores it, except that JPEG 2000
 // inverts its own multiple-component transform. Precision and signedness
-// come from the stream.
+// come from the stream. Every call runs under a guard that turns a failed
+// assertion inside the libraries into an error (guard.c).
+//
+// Cells16, also C, converts native 16-bit cells to float32 physical values
+// with vector instructions; it is here because it needs cgo too.
 package codec
 
 import "errors"

@@ -20,3 +20,11 @@ func DecodeJPEGLS(src []byte, dst []int32) (Image, []int32, error) {
 func DecodeJ2K(src []byte, dst []int32) (Image, []int32, error) {
 	return Image{}, dst, ErrUnavailable
 }
+
+// HasCells16 reports whether Cells16 is in this build.
+func HasCells16() bool { return false }
+
+// Cells16 reports false: this build has no vector conversion.
+func Cells16(src []byte, dst []float32, bits uint, signed bool, slope, icpt float64) bool {
+	return false
+}

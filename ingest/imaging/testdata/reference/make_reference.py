@@ -36,8 +36,9 @@ cannot parse are decoded after a minimal documented repair (REPAIRS); the
 route names then end in "+repair".
 
 Output columns: path, status (ok or rejected), by (the routes that
-decoded, joined with "+"), agree (when two routes decoded), lossy, rows, columns, frames, samples, photometric (as
-written in the file), transfer_syntax, min, max, mean, note.
+decoded, joined with "+"), agree (when two routes decoded), lossy, rows,
+columns, frames, samples, photometric (as written in the file),
+transfer_syntax, min, max, mean, note.
 """
 
 import math
@@ -297,7 +298,8 @@ def by_numpy12(path):
     cells = np.empty(len(b0) * 2, np.int64)
     cells[0::2], cells[1::2] = b0 | (b1 & 0xF) << 8, (b1 >> 4) | b2 << 4
     arr = cells[:n].reshape(frames_of(ds), ds.Rows, ds.Columns, 1)
-    return arr.shape, stats(physical(arr, ds, "MONOCHROME2", int(ds.get("PixelRepresentation", 0))))
+    pixrep = int(ds.get("PixelRepresentation", 0))
+    return arr.shape, stats(physical(arr, ds, "MONOCHROME2", pixrep))
 
 
 def patch_length(data, tag, old, new):

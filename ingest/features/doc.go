@@ -53,6 +53,19 @@
 // short names: http://snomed.info/sct is SNOMED-CT, the ICD-10(-CM) URIs are
 // ICD-10 and ICD-10-CM.
 //
+// # Training features and index dates
+//
+// Set.Records is for scoring. Set.Training holds the same columns for
+// training, with one difference: an undiagnosed patient's row stops at an
+// index date instead of AsOf. The index date is the onset of a diagnosed
+// patient drawn by a hash of the seed, the target and the patient's id, so
+// that the undiagnosed patients' windows end at dates distributed as the
+// diagnosed patients' onsets (index-date matching, as in case-control
+// studies). Without it a model learns how much history each label has
+// (counts, recency and missingness, since diagnosed patients' data stops at
+// onset) rather than the disease. With no diagnosed patient the index date
+// is AsOf.
+//
 // # Variant features
 //
 // Genomic data carries no dates, so no cut-off applies. Columns, in order,

@@ -35,10 +35,11 @@ type Inputs struct {
 
 // Options controls Fit.
 type Options struct {
-	// Model supplies EmbeddingWidth, Hidden, Dropout, LearningRate,
-	// WeightDecay, PretrainEpochs and ModalityDropout (see the package doc
-	// for how each is used). Epochs, Patience and the fusion settings
-	// belong to the fusion heads and are ignored here.
+	// Model supplies EmbeddingWidth, Hidden, EncoderHidden, Dropout,
+	// LearningRate, WeightDecay, PretrainEpochs, ModalityDropout,
+	// SliceContrastWeight and ContrastiveWeight (see the package doc for
+	// how each is used). Epochs, Patience and the fusion settings belong to
+	// the fusion heads and are ignored here.
 	Model schemas.ModelConfig
 	// Seed is the only source of randomness.
 	Seed uint64
@@ -116,7 +117,7 @@ func Fit(ctx context.Context, in Inputs, sup *Supervision, opt Options) (*Set, e
 	if err := sup.validate(n); err != nil {
 		return nil, err
 	}
-	s, err := newSet(in, opt)
+	s, err := newSet(ctx, in, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -176,6 +177,11 @@ func (o Options) validate() error {
 		return bad("embedding width and hidden width must be positive")
 	case m.EmbeddingWidth > 4096 || m.Hidden > 4096:
 		return bad("embedding width and hidden width must be at most 4096")
+	case m.EncoderHidden < 0 || m.EncoderHidden > 4096:
+		return bad("encoder hidden width must be in 0..4096")
+	case !(m.SliceContrastWeight >= 0) || math.IsInf(m.SliceContrastWeight, 0) ||
+		!(m.ContrastiveWeight >= 0) || math.IsInf(m.ContrastiveWeight, 0):
+		return bad("contrastive weights must be non-negative")
 	case !(m.Dropout >= 0 && m.Dropout < 1):
 		return bad("dropout must be in [0, 1)")
 	case !(m.ModalityDropout >= 0 && m.ModalityDropout < 1):

@@ -20,11 +20,12 @@ const (
 // benchGraph builds the encoder over one batch; with backward it adds the
 // cost mean(emb^2) and its gradient for every weight, as the PyTorch script.
 func benchGraph(b *testing.B, workers int, backward bool) (G.VM, *builder) {
-	enc := newCNN([3]int{1, benchSide, benchSide}, benchHidden, benchWidth, 0, newRand(1, 1))
+	enc := newCNN([3]int{1, benchSide, benchSide}, benchHidden, 0, benchWidth, 0, newRand(1, 1))
+	enc.learnTrunk = backward
 	bl := newBuilder(backward, workers)
 	x, buf := bl.bound("x", benchBatch, enc.inputLen())
 	copy(buf, randomFloats(2, len(buf)))
-	emb, _ := enc.embed(bl, x, benchBatch)
+	emb := embed(bl, enc, x, benchBatch)
 	if !backward {
 		if bl.err != nil {
 			b.Fatal(bl.err)

@@ -25,23 +25,27 @@ type encoderCase struct {
 var encoderCases = []encoderCase{
 	{
 		name:  "records mlp",
-		build: func(rng *rand.Rand) encoder { return newMLP(Records, 7, 6, 5, 0.3, rng) },
+		build: func(rng *rand.Rand) encoder { return newTabular(Records, 7, 6, 5, 0.3, rng) },
 		inputs: func(rows [][]float64) Inputs {
 			return Inputs{Records: rows}
 		},
 		view: Records,
 	},
 	{
-		name:  "variants mlp",
-		build: func(rng *rand.Rand) encoder { return newMLP(Variants, 9, 4, 3, 0.3, rng) },
+		name:  "variants linear",
+		build: func(rng *rand.Rand) encoder { return newTabular(Variants, 9, 0, 3, 0.3, rng) },
 		inputs: func(rows [][]float64) Inputs {
 			return Inputs{Variants: rows}
 		},
 		view: Variants,
 	},
 	{
-		name:  "imaging cnn",
-		build: func(rng *rand.Rand) encoder { return newCNN([3]int{2, 9, 8}, 8, 5, 0.3, rng) },
+		name: "imaging cnn",
+		build: func(rng *rand.Rand) encoder {
+			c := newCNN([3]int{2, 9, 8}, 8, 4, 5, 0.3, rng)
+			c.learnTrunk = true
+			return c
+		},
 		inputs: func(rows [][]float64) Inputs {
 			in := Inputs{ImageShape: [3]int{2, 9, 8}, Image: make([][]float32, len(rows))}
 			for i, r := range rows {
@@ -72,12 +76,12 @@ func newGraphOf(t *testing.T, enc encoder, rows int, withCost bool) *graphOf {
 	g := &graphOf{b: newBuilder(withCost, 2)}
 	b := g.b
 	g.x, g.xbuf = b.bound("x", rows, enc.inputLen())
-	emb, code := enc.embed(b, g.x, rows)
+	emb := embed(b, enc, g.x, rows)
 	g.emb = emb
 	if withCost {
-		rec := enc.decode(b, code, rows)
+		rec := enc.decode(b, emb)
 		r1, buf1 := b.bound("r1", rows, enc.width())
-		r2, buf2 := b.bound("r2", rows, enc.inputLen())
+		r2, buf2 := b.bound("r2", rows, enc.descLen())
 		copy(buf1, randomFloats(11, len(buf1)))
 		copy(buf2, randomFloats(12, len(buf2)))
 		t1 := b.apply(G.Sum(b.apply(G.HadamardProd(emb, r1))))
@@ -137,9 +141,12 @@ func conformShape(t *testing.T, ec encoderCase) {
 	}
 	b := newBuilder(false, 1)
 	x := b.input("x", 3, enc.inputLen())
-	_, code := enc.embed(b, x, 3)
-	if rec := enc.decode(b, code, 3); b.err != nil ||
-		!slices.Equal(rec.Shape(), tensor.Shape{3, enc.inputLen()}) {
+	desc, _ := enc.describe(b, x, 3)
+	if b.err != nil || !slices.Equal(desc.Shape(), tensor.Shape{3, enc.descLen()}) {
+		t.Fatalf("descriptor shape wrong (error %v)", b.err)
+	}
+	if rec := enc.decode(b, enc.project(b, desc)); b.err != nil ||
+		!slices.Equal(rec.Shape(), tensor.Shape{3, enc.descLen()}) {
 		t.Fatalf("reconstruction shape wrong (error %v)", b.err)
 	}
 }

@@ -88,7 +88,7 @@ func expApprox(v float32) float32 {
 
 // conv adds act(conv(x) + bias); data marks x as input data, whose
 // gradient is not built.
-func (b *builder) conv(x *G.Node, g convGeom, w, bias *param, act activation, data bool) *G.Node {
+func (b *builder) conv(x *G.Node, g convGeom, w, bias *G.Node, act activation, data bool) *G.Node {
 	if b.err != nil {
 		return nil
 	}
@@ -96,7 +96,7 @@ func (b *builder) conv(x *G.Node, g convGeom, w, bias *param, act activation, da
 	if b.err != nil {
 		return nil
 	}
-	return b.apply(G.ApplyOp(newGemmOp(g, act, true, b.workers), col, b.param(w), b.param(bias)))
+	return b.apply(G.ApplyOp(newGemmOp(g, act, true, b.workers), col, w, bias))
 }
 
 // convT adds the transposed convolution act(adjoint(z) + bias) of g.

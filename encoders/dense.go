@@ -52,12 +52,12 @@ type denseOp struct {
 }
 
 // dense adds x*w + bias.
-func (b *builder) dense(x *G.Node, w, bias *param) *G.Node {
+func (b *builder) dense(x, w, bias *G.Node) *G.Node {
 	if b.err != nil {
 		return nil
 	}
 	op := denseOp{opBase{"dense", 3, []int{2, 2, 2, 2}}, b.workers}
-	return b.apply(G.ApplyOp(op, x, b.param(w), b.param(bias)))
+	return b.apply(G.ApplyOp(op, x, w, bias))
 }
 
 func (op denseOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {

@@ -1,7 +1,7 @@
 // Package encoders turns each patient's modalities into fixed-width
-// embeddings: a convolutional network for imaging studies and perceptrons for
-// record and gene-burden features, trained with gorgonia on every patient,
-// labelled or not.
+// embeddings: a convolutional network for imaging studies and linear or
+// one-hidden-layer projectors for record and gene-burden features, trained
+// with gorgonia on every patient, labelled or not.
 //
 // # Inputs and normalisation
 //
@@ -18,13 +18,27 @@
 //
 // # Networks
 //
-// Records and variants: in -> Hidden (ReLU, dropout) -> EmbeddingWidth.
-// Imaging: each slice goes through three 3x3 convolutions of stride 2 and
-// padding 1 with ReLU (Hidden/4, Hidden/2 and Hidden channels), is flattened,
-// dropped out, and projected to EmbeddingWidth; the study's embedding is the
-// mean over its slices, with weights shared across slices. Weights start from
-// He or Glorot uniform draws of a PCG stream seeded by Options.Seed; biases
-// start at 0.
+// Every encoder is a descriptor followed by a projector to EmbeddingWidth.
+// The projector is linear when Model.EncoderHidden is 0, else it has one
+// hidden layer of that width (ReLU, dropout Model.Dropout). Records and
+// variants: the descriptor is the normalised row itself. Imaging: each slice
+// goes through a trunk of three 3x3 convolutions of stride 2 and padding 1
+// with ReLU (Hidden/4, Hidden/2 and Hidden channels); every feature map is
+// averaged over its positions, the averages of the three maps are
+// concatenated, standardised with the mean and standard deviation over the
+// studies given to Fit (computed once, before training, and saved) and
+// averaged over the study's slices. Global averaging makes the descriptor
+// independent of where the anatomy lies on the grid and keeps tissue
+// density, which a flattened map buries under position and shape. Weights
+// start from He or Glorot uniform draws of a PCG stream seeded by
+// Options.Seed, biases at 0, except the trunk's first layer: its filters
+// are non-negative and channel k's bias is -t_k times the filter's sum,
+// with t_k = (k+1/2)/channels, so that each channel responds to local
+// intensity above its own threshold, like a bank of windows.
+//
+// The trunk learns only from a supervised objective without pretraining;
+// otherwise it keeps its seeded weights (a random-feature trunk) and the
+// objectives train the projector (see Known limits).
 //
 // The convolutions are the package's own gorgonia Ops: the column matrix of
 // each image (im2col) is a node of its own, shared by the forward product and
@@ -45,31 +59,38 @@
 // cost. Model.Epochs and Model.Patience belong to the fusion heads and are
 // not used here. The objective is the sum of:
 //
-//   - with Options.Pretrain, per view, a denoising autoencoder: the encoder
-//     sees a corrupted row (features: 20% set to the mean, Gaussian noise of
-//     0.1 SD on the rest; studies: square patches covering about 20% of each
-//     slice set to 0, uniform noise of 0.05) and a decoder (the mirrored
-//     perceptron, or a linear layer and three transposed convolutions) must
-//     rebuild the clean row; the squared error is divided by the row length
-//     and the variance of the view's inputs, over the patients that have it;
-//   - with Options.Pretrain and at least two views, for every pair of views a
-//     symmetric InfoNCE loss (weight 2, temperature 0.2) between linear
-//     projections of the two embeddings of the same patients, each patient's
-//     pair being the positive and the other patients of the batch the
-//     negatives;
+//   - with Options.Pretrain, per view, a denoising autoencoder on the
+//     descriptor: the projector sees (descriptor + noise) * keep, with
+//     noise of 0.1 SD and keep 0 for a random 20% of the values (hidden at
+//     their mean), and a decoder (the mirrored projector) must rebuild the
+//     clean descriptor; the squared error is divided by the descriptor
+//     length and the variance of the view's descriptors, over the patients
+//     that have it; a linear projector so learns the descriptor's leading
+//     principal subspace;
+//   - with Options.Pretrain and studies of at least two slices, weighted by
+//     Model.SliceContrastWeight, a symmetric InfoNCE loss (temperature 0.2)
+//     between linear projections of the embeddings of the even and of the
+//     odd slices of each study, the other studies of the batch being the
+//     negatives: the embedding keeps what a study's slices share (tissue
+//     density, body habitus) rather than what varies from slice to slice;
+//   - with Options.Pretrain and at least two views, weighted by
+//     Model.ContrastiveWeight for every pair of views, a symmetric InfoNCE
+//     loss between linear projections of the two embeddings of the same
+//     patients;
 //   - with a Supervision, the binary cross-entropy of a fused logit (the mean
 //     of one logistic head per view over the views shown) against the label,
 //     on the patients with Train set.
 //
-// Studies are augmented at every step, with one transform per study: flips
-// of rows and of columns with probability 1/2 each, a shift of up to 1/16 of
-// the side, and an intensity jitter v' = clip(g*v + b) with g in [0.9, 1.1]
-// and b in [-0.05, 0.05]. Modality dropout hides each present view of a
-// patient from the InfoNCE and supervised terms with probability
-// Model.ModalityDropout, always leaving at least one. Without Pretrain and
-// without Supervision (or with fewer than two patients to learn from, or no
-// epochs) the encoders keep their initial weights: a seeded random
-// projection. The decoders, projections and heads are discarded after Fit.
+// Studies are augmented at every step: the even and the odd slices of a
+// study each get their own flips of rows and of columns (probability 1/2
+// each) and shift of up to 1/16 of the side. Intensities are not jittered:
+// after windowing they are densities, the signal. Modality dropout hides
+// each present view of a patient from the cross-modal InfoNCE and
+// supervised terms with probability Model.ModalityDropout, always leaving
+// at least one. Without Pretrain and without Supervision (or with fewer
+// than two patients to learn from, or no epochs) the encoders keep their
+// initial weights: a seeded random projection of the descriptor. The
+// decoders, projection heads and logistic heads are discarded after Fit.
 //
 // # Outputs
 //
@@ -80,13 +101,25 @@
 //
 // # Saved form
 //
-// MarshalBinary writes the magic "CFENCSET", the format version (1) and the
+// MarshalBinary writes the magic "CFENCSET", the format version (2) and the
 // header length as little-endian uint32, a JSON header (width, study shape,
 // per view its architecture, statistics and weight names and shapes), every
 // weight as little-endian float32, and the SHA-256 of all that. The bytes
 // depend only on the fitted set. UnmarshalSet refuses other versions
 // (ErrUnsupported), damaged or foreign bytes (ErrInvalidInput) and weights
-// that do not fit the declared architecture (ErrShapeMismatch).
+// that do not fit the declared architecture (ErrShapeMismatch). The image
+// view's descriptor statistics are saved among its weights
+// (imaging.desc.mean and imaging.desc.scale).
+//
+// # Known limits
+//
+// The image trunk is not learnt from unlabelled studies: the
+// self-supervised objectives tried here (a pixel autoencoder, the slice
+// contrast) made its pooled features worse for tissue density, so
+// pretraining shapes only the projector. The cross-modal InfoNCE term is
+// off by default (ContrastiveWeight 0): on synthetic exports it pulled the
+// records embedding towards what records share with images (body size,
+// through BMI and weight) and lowered the fused held-out AUROC.
 //
 // # Errors
 //

@@ -12,12 +12,30 @@ import (
 // computation whatever else is passed in.
 const encodeBatch = maxBatch
 
-// encodeView embeds the present rows of one view; absent rows stay zero.
+// encodeView embeds the present rows of one view; absent rows are zero.
 func (s *Set) encodeView(ctx context.Context, v *view, rows [][]float32) ([][]float32, error) {
+	out, err := s.runGraph(ctx, v, rows, func(b *builder, x *G.Node) *G.Node {
+		return embed(b, v.enc, x, encodeBatch)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range out {
+		if r == nil {
+			out[i] = make([]float32, s.width)
+		}
+	}
+	return out, nil
+}
+
+// runGraph evaluates, for the present rows of one view, the inference graph
+// that build adds over an input of encodeBatch rows, in chunks of
+// encodeBatch; absent rows give nil.
+func (s *Set) runGraph(ctx context.Context, v *view, rows [][]float32,
+	build func(b *builder, x *G.Node) *G.Node) ([][]float32, error) {
 	out := make([][]float32, len(rows))
 	var idx []int
 	for i, r := range rows {
-		out[i] = make([]float32, s.width)
 		if r != nil {
 			idx = append(idx, i)
 		}
@@ -27,7 +45,7 @@ func (s *Set) encodeView(ctx context.Context, v *view, rows [][]float32) ([][]fl
 	}
 	b := newBuilder(false, s.workers)
 	x, buf := b.bound(v.name+".x", encodeBatch, v.enc.inputLen())
-	emb, _ := v.enc.embed(b, x, encodeBatch)
+	y := build(b, x)
 	if b.err != nil {
 		return nil, fmt.Errorf("encoders: building the %s encoder: %w", v.name, b.err)
 	}
@@ -38,15 +56,15 @@ func (s *Set) encodeView(ctx context.Context, v *view, rows [][]float32) ([][]fl
 			return nil, err
 		}
 		chunk := idx[at:min(at+encodeBatch, len(idx))]
-		if err := runChunk(vm, emb, buf, rows, chunk, out); err != nil {
+		if err := runChunk(vm, y, buf, rows, chunk, out); err != nil {
 			return nil, fmt.Errorf("encoders: encoding %s: %w", v.name, err)
 		}
 	}
 	return out, nil
 }
 
-// runChunk encodes the rows chunk (at most encodeBatch of them) into out.
-func runChunk(vm G.VM, emb *G.Node, buf []float32, rows [][]float32, chunk []int,
+// runChunk evaluates the rows chunk (at most encodeBatch of them) into out.
+func runChunk(vm G.VM, y *G.Node, buf []float32, rows [][]float32, chunk []int,
 	out [][]float32) error {
 	d := len(buf) / encodeBatch
 	clear(buf)
@@ -57,13 +75,13 @@ func runChunk(vm G.VM, emb *G.Node, buf []float32, rows [][]float32, chunk []int
 	if err := vm.RunAll(); err != nil {
 		return err
 	}
-	e, err := floats(emb.Value())
+	e, err := floats(y.Value())
 	if err != nil {
 		return err
 	}
 	w := len(e) / encodeBatch
 	for r, i := range chunk {
-		copy(out[i], e[r*w:(r+1)*w])
+		out[i] = append([]float32(nil), e[r*w:(r+1)*w]...)
 	}
 	return nil
 }

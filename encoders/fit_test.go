@@ -217,16 +217,16 @@ func TestUnmarshalRejects(t *testing.T) {
 	}{
 		{"empty", nil, ErrInvalidInput},
 		{"other magic", append([]byte("NOTASET!"), good[8:]...), ErrInvalidInput},
-		{"newer version", reframe(t, good, 2, same), ErrUnsupported},
+		{"newer version", reframe(t, good, formatVersion+1, same), ErrUnsupported},
 		{"damaged", flipped, ErrInvalidInput},
 		{"truncated", good[:len(good)-40], ErrInvalidInput},
-		{"weight shape", reframe(t, good, 1, func(h []byte) []byte {
-			return bytes.Replace(h, []byte(`"shape":[1,16]`), []byte(`"shape":[16,1]`), 1)
+		{"weight shape", reframe(t, good, formatVersion, func(h []byte) []byte {
+			return bytes.Replace(h, []byte(`"shape":[1,8]`), []byte(`"shape":[8,1]`), 1)
 		}), ErrShapeMismatch},
-		{"width", reframe(t, good, 1, func(h []byte) []byte {
-			return bytes.Replace(h, []byte(`{"width":16`), []byte(`{"width":15`), 1)
+		{"width", reframe(t, good, formatVersion, func(h []byte) []byte {
+			return bytes.Replace(h, []byte(`{"width":8`), []byte(`{"width":7`), 1)
 		}), ErrInvalidInput},
-		{"unknown field", reframe(t, good, 1, func(h []byte) []byte {
+		{"unknown field", reframe(t, good, formatVersion, func(h []byte) []byte {
 			return bytes.Replace(h, []byte(`{"width"`), []byte(`{"extra":1,"width"`), 1)
 		}), ErrInvalidInput},
 	} {

@@ -2,6 +2,7 @@ package encoders
 
 import (
 	"math/rand/v2"
+	"sync"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -44,6 +45,17 @@ func (b *builder) param(p *param) *G.Node {
 	return n
 }
 
+// weight returns the node of p: learnable (as param) when learn is set,
+// else a constant input holding a copy of its values.
+func (b *builder) weight(p *param, learn bool) *G.Node {
+	if learn || b.err != nil {
+		return b.param(p)
+	}
+	n, buf := b.bound(p.name, p.shape...)
+	copy(buf, p.data)
+	return n
+}
+
 // input adds an input node of the given shape.
 func (b *builder) input(name string, shape ...int) *G.Node {
 	return G.NewTensor(b.g, tensor.Float32, len(shape), G.WithShape(shape...),
@@ -73,10 +85,17 @@ func (b *builder) linear(x *G.Node, w, bias *param) *G.Node {
 	return b.apply(G.BroadcastAdd(y, b.param(bias), nil, []byte{0}))
 }
 
+// rectifyMu serialises G.Rectify, which numbers its node group with an
+// unguarded package counter of gorgonia, so that graphs may be built
+// concurrently (concurrent Encode calls).
+var rectifyMu sync.Mutex
+
 func (b *builder) relu(x *G.Node) *G.Node {
 	if b.err != nil {
 		return nil
 	}
+	rectifyMu.Lock()
+	defer rectifyMu.Unlock()
 	return b.apply(G.Rectify(x))
 }
 

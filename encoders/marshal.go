@@ -16,7 +16,7 @@ import (
 // header order; the SHA-256 of everything before it.
 const (
 	magic         = "CFENCSET"
-	formatVersion = 1
+	formatVersion = 2
 	maxHeaderLen  = 1 << 26
 )
 

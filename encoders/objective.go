@@ -9,12 +9,14 @@ import (
 // stepFeeds are the data inputs of the training graph and their buffers,
 // which fill rewrites before every step.
 type stepFeeds struct {
-	x, tgt, roww []*G.Node // per view
-	xb, tb, wb   [][]float32
-	pairs        [][2]int // view pairs of the InfoNCE terms
+	xb           [][]float32 // per view: raw rows
+	kb, nb, wb   [][]float32 // per view: corruption keep mask, noise, row weights
+	sliceValid   []float32   // studies present (slice objective), nil without it
+	pairs        [][2]int    // view pairs of the cross-modal InfoNCE terms
 	vb           [][]float32
 	mb, yb, sw   []float32 // supervised mask [rows, views], labels, weights
 	shown        [][]bool  // [view][row] after modality dropout
+	sliceViewIdx int       // the view of the slice objective
 }
 
 // bound adds an input node bound to a zeroed buffer, and returns both.
@@ -37,21 +39,25 @@ func (t *trainer) build() (*G.Node, error) {
 	t.b = newBuilder(true, t.opt.Workers)
 	b, f, rows := t.b, &t.feeds, t.batch
 	views := len(t.s.views)
-	f.x, f.tgt, f.roww = make([]*G.Node, views), make([]*G.Node, views), make([]*G.Node, views)
-	f.xb, f.tb, f.wb = make([][]float32, views), make([][]float32, views), make([][]float32, views)
+	f.xb = make([][]float32, views)
+	f.kb, f.nb, f.wb = make([][]float32, views), make([][]float32, views), make([][]float32, views)
 	f.shown = make([][]bool, views)
 	embs := make(G.Nodes, views)
 	var terms G.Nodes
 	for k, v := range t.s.views {
 		f.shown[k] = make([]bool, rows)
-		f.x[k], f.xb[k] = b.bound(v.name+".x", rows, v.enc.inputLen())
-		emb, code := v.enc.embed(b, f.x[k], rows)
-		embs[k] = emb
+		var x *G.Node
+		x, f.xb[k] = b.bound(v.name+".x", rows, v.enc.inputLen())
+		desc, halves := v.enc.describe(b, x, rows)
+		embs[k] = v.enc.project(b, desc)
 		if t.pretrain {
-			terms = append(terms, t.reconstruction(k, code))
+			terms = append(terms, t.reconstruction(k, desc))
+		}
+		if t.pretrain && halves != nil && t.opt.Model.SliceContrastWeight > 0 {
+			terms = append(terms, t.sliceTerm(k, halves))
 		}
 	}
-	if t.pretrain {
+	if t.pretrain && t.opt.Model.ContrastiveWeight > 0 {
 		terms = append(terms, t.contrastive(embs)...)
 	}
 	if t.supervised {
@@ -60,16 +66,45 @@ func (t *trainer) build() (*G.Node, error) {
 	return b.sum(terms), b.err
 }
 
-// reconstruction adds view k's denoising autoencoder term.
-func (t *trainer) reconstruction(k int, code *G.Node) *G.Node {
+// reconstruction adds view k's denoising autoencoder term: the projector
+// sees the corrupted descriptor and the decoder must rebuild the clean one.
+func (t *trainer) reconstruction(k int, desc *G.Node) *G.Node {
 	b, f, v := t.b, &t.feeds, t.s.views[k]
-	f.tgt[k], f.tb[k] = b.bound(v.name+".target", t.batch, v.enc.inputLen())
-	f.roww[k], f.wb[k] = b.bound(v.name+".roww", t.batch)
-	rec := v.enc.decode(b, code, t.batch)
+	d := v.enc.descLen()
+	var keep, noise, roww *G.Node
+	keep, f.kb[k] = b.bound(v.name+".keep", t.batch, d)
+	noise, f.nb[k] = b.bound(v.name+".noise", t.batch, d)
+	roww, f.wb[k] = b.bound(v.name+".roww", t.batch)
 	if b.err != nil {
 		return nil
 	}
-	return b.apply(weightedMSE(rec, f.tgt[k], f.roww[k], 1))
+	noisy := b.apply(G.Add(desc, noise))
+	corrupted := b.apply(G.ApplyOp(newMaskOp(2), noisy, keep))
+	rec := v.enc.decode(b, v.enc.project(b, corrupted))
+	if b.err != nil {
+		return nil
+	}
+	return b.apply(weightedMSE(rec, desc, roww, 1))
+}
+
+// sliceTerm adds the InfoNCE term between the embeddings of the two halves
+// of each study's slices, through a linear projection head.
+func (t *trainer) sliceTerm(k int, halves []*G.Node) *G.Node {
+	b, f, v := t.b, &t.feeds, t.s.views[k]
+	head := newParam(v.name+".slice.proj", t.s.width, t.s.width)
+	head.initUniform(newRand(t.opt.Seed, saltHeads+2), glorotBound(t.s.width, t.s.width))
+	var valid *G.Node
+	valid, f.sliceValid = b.bound("slice.valid", t.batch)
+	f.sliceViewIdx = k
+	if b.err != nil {
+		return nil
+	}
+	za := b.apply(G.Mul(v.enc.project(b, halves[0]), b.param(head)))
+	zb := b.apply(G.Mul(v.enc.project(b, halves[1]), b.param(head)))
+	if b.err != nil {
+		return nil
+	}
+	return b.apply(infoNCE(za, zb, valid, nceTau, t.opt.Model.SliceContrastWeight))
 }
 
 // contrastive adds one InfoNCE term per pair of views, on linear
@@ -88,6 +123,7 @@ func (t *trainer) contrastive(embs G.Nodes) G.Nodes {
 			proj[k] = b.apply(G.Mul(embs[k], b.param(p)))
 		}
 	}
+	weight := t.opt.Model.ContrastiveWeight
 	var terms G.Nodes
 	for a := range embs {
 		for c := a + 1; c < len(embs); c++ {
@@ -95,7 +131,7 @@ func (t *trainer) contrastive(embs G.Nodes) G.Nodes {
 			f.pairs = append(f.pairs, [2]int{a, c})
 			f.vb = append(f.vb, buf)
 			if b.err == nil {
-				terms = append(terms, b.apply(infoNCE(proj[a], proj[c], valid, nceTau, nceWeight)))
+				terms = append(terms, b.apply(infoNCE(proj[a], proj[c], valid, nceTau, weight)))
 			}
 		}
 	}
@@ -144,6 +180,11 @@ func (t *trainer) fill(idx []int) {
 		t.fillView(k, idx)
 	}
 	f := &t.feeds
+	if f.sliceValid != nil {
+		for r, p := range idx {
+			f.sliceValid[r] = boolFloat(t.data[f.sliceViewIdx][p] != nil)
+		}
+	}
 	for q, pair := range f.pairs {
 		for r := range idx {
 			f.vb[q][r] = boolFloat(f.shown[pair[0]][r] && f.shown[pair[1]][r])
@@ -169,12 +210,13 @@ func (t *trainer) dropModalities(idx []int) {
 	}
 }
 
-// fillView writes view k's rows. Each row draws from its own stream, seeded
-// in row order from the augmentation stream, so rows can be filled in
-// parallel with the same result for any number of workers.
+// fillView writes view k's rows and their corruption. Each row draws from
+// its own stream, seeded in row order from the augmentation stream, so rows
+// can be filled in parallel with the same result for any number of
+// workers.
 func (t *trainer) fillView(k int, idx []int) {
 	f, v := &t.feeds, t.s.views[k]
-	d := v.enc.inputLen()
+	d, dd := v.enc.inputLen(), v.enc.descLen()
 	present := 0
 	seeds := make([]uint64, len(idx))
 	for r, p := range idx {
@@ -186,52 +228,33 @@ func (t *trainer) fillView(k int, idx []int) {
 	parallelFor(t.opt.Workers, len(idx), func(_, r int) {
 		x := f.xb[k][r*d : (r+1)*d]
 		clean := t.data[k][idx[r]]
+		var keep, noise []float32
+		if t.pretrain {
+			keep, noise = f.kb[k][r*dd:(r+1)*dd], f.nb[k][r*dd:(r+1)*dd]
+			f.wb[k][r] = 0
+		}
 		if clean == nil {
 			clear(x)
-			t.setTarget(k, r, nil, 0)
+			clear(keep)
+			clear(noise)
 			return
 		}
 		rng := rand.New(rand.NewPCG(seeds[r], uint64(k)))
-		target := t.augmentRow(rng, k, clean, x)
-		t.setTarget(k, r, target, t.aeScale[k]/float64(present))
+		t.augmentRow(rng, k, clean, x)
 		if t.pretrain {
-			t.corruptRow(rng, k, x)
+			drawCorruption(rng, keep, noise)
+			f.wb[k][r] = float32(t.aeScale[k] / float64(present))
 		}
 	})
 }
 
-// augmentRow writes the augmented clean row into x and returns it.
-func (t *trainer) augmentRow(rng *rand.Rand, k int, clean, x []float32) []float32 {
+// augmentRow writes the augmented clean row into x.
+func (t *trainer) augmentRow(rng *rand.Rand, k int, clean, x []float32) {
 	if t.s.views[k].name == Imaging {
-		drawAugmentation(rng, t.s.imageShape).apply(clean, x, t.s.imageShape)
+		drawStudyAugmentation(rng, t.s.imageShape).apply(clean, x, t.s.imageShape)
 	} else {
 		copy(x, clean)
 	}
-	return x
-}
-
-func (t *trainer) corruptRow(rng *rand.Rand, k int, x []float32) {
-	if t.s.views[k].name == Imaging {
-		corruptImage(rng, x, t.s.imageShape)
-	} else {
-		corruptFeatures(rng, x)
-	}
-}
-
-// setTarget copies the reconstruction target of row r and its weight.
-func (t *trainer) setTarget(k, r int, target []float32, w float64) {
-	f := &t.feeds
-	if !t.pretrain {
-		return
-	}
-	d := t.s.views[k].enc.inputLen()
-	dst := f.tb[k][r*d : (r+1)*d]
-	if target == nil {
-		clear(dst)
-	} else {
-		copy(dst, target)
-	}
-	f.wb[k][r] = float32(w)
 }
 
 func (t *trainer) fillSupervision(idx []int) {

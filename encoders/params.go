@@ -27,6 +27,13 @@ func (p *param) initUniform(rng *rand.Rand, bound float64) {
 	}
 }
 
+// fill sets every value of p to v.
+func (p *param) fill(v float32) {
+	for i := range p.data {
+		p.data[i] = v
+	}
+}
+
 // heBound is the uniform bound of He initialisation for a layer followed by
 // a ReLU, with fanIn inputs per output.
 func heBound(fanIn int) float64 { return math.Sqrt(6 / float64(max(fanIn, 1))) }

@@ -1,8 +1,11 @@
 package encoders
 
 import (
+	"context"
 	"fmt"
 	"math"
+
+	G "gorgonia.org/gorgonia"
 )
 
 // maxFeatures bounds the width of a feature vector and maxImageValues the
@@ -15,7 +18,7 @@ const (
 
 // newSet fits the normalisers and builds (untrained) encoders for every
 // modality present in in.
-func newSet(in Inputs, opt Options) (*Set, error) {
+func newSet(ctx context.Context, in Inputs, opt Options) (*Set, error) {
 	m := opt.Model
 	s := &Set{width: m.EmbeddingWidth, workers: max(opt.Workers, 1)}
 	rng := newRand(opt.Seed, saltInit)
@@ -24,8 +27,12 @@ func newSet(in Inputs, opt Options) (*Set, error) {
 			return nil, err
 		}
 		s.imageShape = in.ImageShape
-		enc := newCNN(in.ImageShape, m.Hidden, m.EmbeddingWidth, m.Dropout, rng)
-		s.views = append(s.views, &view{name: Imaging, enc: enc})
+		enc := newCNN(in.ImageShape, m.Hidden, m.EncoderHidden, m.EmbeddingWidth, m.Dropout, rng)
+		v := &view{name: Imaging, enc: enc}
+		if err := s.fitDescriptorStats(ctx, v, in); err != nil {
+			return nil, err
+		}
+		s.views = append(s.views, v)
 	}
 	for _, t := range []struct {
 		name  string
@@ -39,7 +46,7 @@ func newSet(in Inputs, opt Options) (*Set, error) {
 		if d == 0 {
 			continue
 		}
-		enc := newMLP(t.name, d, m.Hidden, m.EmbeddingWidth, m.Dropout, rng)
+		enc := newTabular(t.name, d, m.EncoderHidden, m.EmbeddingWidth, m.Dropout, rng)
 		norm := fitNormaliser(t.rows, d, t.log1p)
 		s.views = append(s.views, &view{name: t.name, norm: norm, enc: enc})
 	}
@@ -151,4 +158,63 @@ func clampUnit(v float32) float32 {
 		return 0
 	}
 	return float32(math.Min(float64(v), 1))
+}
+
+// fitDescriptorStats sets the image encoder's descriptor statistics to the
+// mean and standard deviation (1 where it vanishes) of the pooled features
+// of every study in, computed in row order.
+func (s *Set) fitDescriptorStats(ctx context.Context, v *view, in Inputs) error {
+	c := v.enc.(*cnn)
+	rows := make([][]float32, len(in.Image))
+	if err := s.prepareImages(in, rows); err != nil {
+		return err
+	}
+	desc, err := s.runGraph(ctx, v, rows, func(b *builder, x *G.Node) *G.Node {
+		d, _ := c.describe(b, x, encodeBatch)
+		return d
+	})
+	if err != nil {
+		return err
+	}
+	mean, scale := columnStats(desc)
+	copy(c.descMean.data, mean)
+	copy(c.descScale.data, scale)
+	return nil
+}
+
+// columnStats returns the mean and standard deviation of the columns of
+// the non-nil rows; a deviation that vanishes (or any non-finite one) is 1.
+func columnStats(rows [][]float32) (mean, scale []float32) {
+	var sum, sq []float64
+	count := 0.0
+	for _, r := range rows {
+		if r == nil {
+			continue
+		}
+		if sum == nil {
+			sum, sq = make([]float64, len(r)), make([]float64, len(r))
+		}
+		for j, v := range r {
+			sum[j] += float64(v)
+		}
+		count++
+	}
+	mean, scale = make([]float32, len(sum)), make([]float32, len(sum))
+	for j := range sum {
+		mean[j] = float32(sum[j] / count)
+	}
+	for _, r := range rows {
+		for j, v := range r {
+			d := float64(v - mean[j])
+			sq[j] += d * d
+		}
+	}
+	for j := range sq {
+		sd := math.Sqrt(sq[j] / count)
+		scale[j] = 1
+		if sd > 1e-6 && !math.IsInf(sd, 0) {
+			scale[j] = float32(sd)
+		}
+	}
+	return mean, scale
 }

@@ -14,12 +14,10 @@ const (
 )
 
 var (
-	nceTau    = 0.2  // InfoNCE temperature
-	nceWeight = 2.0  // weight of each modality pair's InfoNCE term
-	supWeight = 1.0  // weight of the supervised term
-	maskRate  = 0.2  // share of features, or of image area, hidden from the encoder
-	noiseSD   = 0.1  // feature noise, in standard deviations
-	pixNoise  = 0.05 // image noise amplitude, in intensity units
+	nceTau    = 0.2 // InfoNCE temperature
+	supWeight = 1.0 // weight of the supervised term
+	maskRate  = 0.2 // share of descriptor values hidden from the encoder
+	noiseSD   = 0.1 // descriptor noise, in standard deviations
 )
 
 // trainer runs the training steps of one Fit.
@@ -58,6 +56,12 @@ func (s *Set) train(ctx context.Context, in Inputs, sup *Supervision, opt Option
 		return nil
 	}
 	t.batch = min(maxBatch, len(t.pool))
+	for _, v := range s.views {
+		if c, ok := v.enc.(*cnn); ok {
+			c.learnTrunk = t.supervised && !t.pretrain
+			defer func() { c.learnTrunk = false }()
+		}
+	}
 	if t.pretrain {
 		rng := newRand(opt.Seed, saltDecoder)
 		for _, v := range s.views {
@@ -105,10 +109,15 @@ func (t *trainer) totalSteps() int {
 }
 
 // reconstructionScales makes each view's reconstruction error comparable:
-// 1/(inputLen*variance of its inputs).
+// 1/(descLen*variance of its descriptors); a study descriptor is
+// standardised, so its variance is taken as 1.
 func (t *trainer) reconstructionScales() []float64 {
 	out := make([]float64, len(t.data))
 	for k, rows := range t.data {
+		if t.s.views[k].name == Imaging {
+			out[k] = 1 / float64(t.s.views[k].enc.descLen())
+			continue
+		}
 		var sum, sq, count float64
 		for _, r := range rows {
 			for _, v := range r {
@@ -122,7 +131,7 @@ func (t *trainer) reconstructionScales() []float64 {
 			mean := sum / count
 			variance = max(sq/count-mean*mean, 1e-4)
 		}
-		out[k] = 1 / (float64(t.s.views[k].enc.inputLen()) * variance)
+		out[k] = 1 / (float64(t.s.views[k].enc.descLen()) * variance)
 	}
 	return out
 }

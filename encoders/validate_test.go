@@ -46,6 +46,12 @@ func TestFitRejects(t *testing.T) {
 			ErrInvalidInput},
 		{"negative epochs", ok, nil, func(o *Options) { o.Model.PretrainEpochs = -1 },
 			ErrInvalidInput},
+		{"negative encoder hidden", ok, nil, func(o *Options) { o.Model.EncoderHidden = -1 },
+			ErrInvalidInput},
+		{"negative slice weight", ok, nil,
+			func(o *Options) { o.Model.SliceContrastWeight = -1 }, ErrInvalidInput},
+		{"NaN contrastive weight", ok, nil,
+			func(o *Options) { o.Model.ContrastiveWeight = math.NaN() }, ErrInvalidInput},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opt := testOptions(true)

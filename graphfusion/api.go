@@ -15,6 +15,9 @@ var (
 	ErrInvalidInput = errors.New("graphfusion: invalid input")
 	// ErrUnsupported reports a model file version or head this build lacks.
 	ErrUnsupported = errors.New("graphfusion: unsupported")
+	// ErrTooFewLabels reports labels from which a fold model cannot learn:
+	// its training patients lack a class. It is an ErrInvalidInput.
+	ErrTooFewLabels = fmt.Errorf("%w: too few labels", ErrInvalidInput)
 )
 
 // View is one modality: per patient an embedding, ignored when the

@@ -19,9 +19,13 @@ func sigmoid(x float64) float64 {
 	return e / (1 + e)
 }
 
-// fitPlatt minimises the log loss of σ(A·z+B) on (z, y) by Newton's method
-// with a small ridge pulling towards the identity, which keeps the fit
-// defined when the classes separate. Without both classes it returns the
+// fitPlatt minimises the log loss of σ(A·z+B) on (z, y) by Newton's method.
+// The fit runs on the logits standardised to mean 0 and deviation 1, with a
+// small ridge pulling towards slope 1 and offset 0 there, which keeps it
+// defined when the classes separate and makes it independent of the
+// logits' scale (a strongly regularised head gives logits of small spread
+// that still rank well). The slope is never negative: when the best one is,
+// the map is the constant base rate. Without both classes it returns the
 // identity.
 func fitPlatt(z, y []float64) platt {
 	pos := 0.0
@@ -31,17 +35,51 @@ func fitPlatt(z, y []float64) platt {
 	if pos == 0 || pos == float64(len(y)) {
 		return platt{A: 1}
 	}
+	mu, sd := meanSD(z)
+	u := make([]float64, len(z))
+	for i, zi := range z {
+		u[i] = (zi - mu) / sd
+	}
+	c := newtonPlatt(u, y)
+	if c.A < 0 {
+		// A decreasing map would reverse the head's ranking: the logits
+		// carry no usable evidence, so every risk is the base rate.
+		return platt{B: math.Log(pos / (float64(len(y)) - pos))}
+	}
+	return platt{A: c.A / sd, B: c.B - c.A*mu/sd}
+}
+
+// meanSD returns the mean and standard deviation of xs (1 when it
+// vanishes).
+func meanSD(xs []float64) (float64, float64) {
+	mu, sq := 0.0, 0.0
+	for _, x := range xs {
+		mu += x
+	}
+	mu /= float64(len(xs))
+	for _, x := range xs {
+		sq += (x - mu) * (x - mu)
+	}
+	sd := math.Sqrt(sq / float64(len(xs)))
+	if !(sd > 1e-12) || math.IsInf(sd, 0) {
+		sd = 1
+	}
+	return mu, sd
+}
+
+// newtonPlatt fits σ(A·u+B) with a ridge of 1e-2 towards A = 1, B = 0.
+func newtonPlatt(u, y []float64) platt {
 	const ridge = 1e-2
 	c := platt{A: 1}
 	for range 50 {
 		var ga, gb, haa, hab, hbb float64
-		for i, zi := range z {
-			p := c.apply(zi)
+		for i, ui := range u {
+			p := c.apply(ui)
 			r, w := p-y[i], max(p*(1-p), 1e-12)
-			ga += r * zi
+			ga += r * ui
 			gb += r
-			haa += w * zi * zi
-			hab += w * zi
+			haa += w * ui * ui
+			hab += w * ui
 			hbb += w
 		}
 		ga += ridge * (c.A - 1)

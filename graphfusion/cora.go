@@ -168,7 +168,7 @@ func (m *coraGCN) build(n, h, k int) (err error) {
 		return err
 	}
 	axw := G.Must(gnn.SpMM(p.a, p.at, xw))
-	hid := G.Must(G.Rectify(rowAdd(axw, m.params[1], n)))
+	hid := G.Must(rectify(rowAdd(axw, m.params[1], n)))
 	hid = G.Must(G.HadamardProd(hid, matrixNode(m.g, "mask", n, h, m.mask)))
 	hw := G.Must(G.Mul(hid, m.params[2]))
 	z := rowAdd(G.Must(gnn.SpMM(p.a, p.at, hw)), m.params[3], n)

@@ -20,13 +20,20 @@
 //     (1-α)·Â·(X_v·w_v) + α·X_v·w_v with α = 0.8; the risk logit is the sum
 //     of the view branches over the graph, and each branch is trained with
 //     its own class-weighted loss (so that a patient missing views is
-//     scored from those present).
+//     scored from those present). Its fused representation is the views
+//     (standardised, with their missing indicators) after the same
+//     propagation, (1-α)·Â·X_v + α·X_v, concatenated: the features whose
+//     linear read-out gives the logit.
 //   - "early": concatenated views and missing indicators into a one hidden
 //     layer network (ModelConfig.Hidden units, ReLU, dropout).
 //   - "late": one logistic model per view; the logit is their sum.
 //   - "attention": per-view ReLU tokens, attention weights over the present
 //     views from a learnt query, a weighted token sum into a logistic output.
 //   - a view name: a logistic model on that view alone.
+//
+// The fused representation is, for the other heads: early, the hidden
+// layer; late, the view logits; attention, the pooled token; a view, its
+// logit.
 //
 // # Patient graph
 //
@@ -50,20 +57,29 @@
 // # Training and scoring
 //
 // Fit trains a K-fold ensemble. A patient's fold is a seeded hash of its
-// identifier; fold model k trains on the other folds minus a validation
-// part (a second seeded hash below ModelConfig.ValidationFraction), which
-// decides early stopping (validation loss, ModelConfig.Patience) and the
-// calibration. The training part is fold model k's reference population.
-// Losses are weighted so both classes weigh the same; Adam with L2 weight
-// decay on weights (not biases); weights start from a seeded Glorot draw
-// and dropout masks are drawn from a seeded source, so a fit is identical
-// for a seed whatever the worker count or GOMAXPROCS.
+// identifier; fold model k trains on the other folds. With
+// ModelConfig.ValidationFraction above 0, a validation part of them (a
+// second seeded hash below that fraction) decides early stopping
+// (validation loss, ModelConfig.Patience) and the rest is trained on; with
+// 0, fold model k trains on all of them for ModelConfig.Epochs epochs. The
+// patients it trains on are fold model k's reference population. Losses
+// are weighted so both classes weigh the same; Adam with L2 weight decay
+// (ModelConfig.FusionWeightDecay) on the weights that read the inputs, not
+// on biases nor on the later layers of the early and attention heads (on a
+// product of layers a penalty on every factor acts as a threshold that can
+// zero the head); dropout ModelConfig.FusionDropout. Weights start from a
+// seeded Glorot draw and dropout masks are drawn from a seeded source, so a
+// fit is identical for a seed whatever the worker count or GOMAXPROCS.
 //
-// Calibration is Platt scaling (a temperature and an offset on the logit)
-// fitted on the validation part. The 95% interval of a risk is the 2.5 and
-// 97.5 percentiles of the risk under 200 Platt fits on bootstrap resamples
-// of the validation part: it expresses calibration uncertainty, not the
-// uncertainty of the fused model's weights.
+// Calibration is Platt scaling (a slope and an offset on the logit, the
+// slope never negative) fitted on the held-out logits of every training
+// patient, each from the fold model that did not train on it; the same map
+// serves every fold model. The 95% interval of a risk is the 2.5 and 97.5
+// percentiles of the risk under 200 Platt fits on bootstrap resamples of
+// those held-out logits: it expresses calibration uncertainty, not the
+// uncertainty of the fused model's weights. Calibration targets the
+// recorded diagnoses, so with positive-unlabelled labels a risk estimates
+// the chance of a recorded diagnosis, lower than the chance of disease.
 //
 // A patient whose identifier was in training is scored by the fold model
 // that held it out; a new identifier gets the mean risk over fold models.
@@ -75,8 +91,10 @@
 // Fused representations of new patients are the mean over fold models; for
 // the early and attention heads hidden units are not aligned across fold
 // models, so that mean is a summary, not a representation of one model.
-// When a fold's validation part lacks a class, that fold is calibrated with
-// the identity (its interval collapses to the point).
+// When the training patients lack a class, calibration is the identity (the
+// interval collapses to the point). Calibrating on held-out logits of the
+// same patients whose risks are reported fits two parameters on all of
+// them: a slight optimism in the reported calibration of those patients.
 package graphfusion
 
 import _ "go4.org/unsafe/assume-no-moving-gc" // gorgonia needs it on Go 1.26

@@ -3,6 +3,7 @@ package graphfusion
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // testFraction is the share of patients Evaluate holds out for testing.
@@ -19,19 +20,28 @@ const evalResamples = 1000
 // heads means graph, early, late, attention and every view.
 func Evaluate(ctx context.Context, ds Dataset, truth []float64, heads []string,
 	opt Options) ([]EvalRow, error) {
+	return EvaluateSplit(ctx, ds, ds, truth, heads, opt)
+}
+
+// EvaluateSplit is Evaluate with the training part taken from train and the
+// test part from test: two versions of the same patients (same IDs, views
+// and labels, in the same order), such as inputs frozen at an index date
+// for training and at the scoring date for testing.
+func EvaluateSplit(ctx context.Context, train, test Dataset, truth []float64, heads []string,
+	opt Options) ([]EvalRow, error) {
 	if truth == nil {
-		truth = ds.Y
+		truth = test.Y
 	}
-	if len(truth) != len(ds.IDs) {
-		return nil, fmt.Errorf("%w: %d truth values for %d patients",
-			ErrInvalidInput, len(truth), len(ds.IDs))
+	if len(truth) != len(test.IDs) || !slices.Equal(train.IDs, test.IDs) {
+		return nil, fmt.Errorf("%w: %d truth values, %d and %d patients (or other patients)",
+			ErrInvalidInput, len(truth), len(train.IDs), len(test.IDs))
 	}
 	if heads == nil {
-		heads = append([]string{"graph", "early", "late", "attention"}, viewNames(ds)...)
+		heads = append([]string{"graph", "early", "late", "attention"}, viewNames(test)...)
 	}
 	var trainIdx, testIdx []int
-	for i, id := range ds.IDs {
-		if hashUnit(opt.Seed, "test", id) < testFraction {
+	for i, id := range test.IDs {
+		if InTestSplit(opt.Seed, id) {
 			testIdx = append(testIdx, i)
 		} else {
 			trainIdx = append(trainIdx, i)
@@ -40,7 +50,7 @@ func Evaluate(ctx context.Context, ds Dataset, truth []float64, heads []string,
 	if len(testIdx) == 0 {
 		return nil, fmt.Errorf("%w: no patient fell in the test part", ErrInvalidInput)
 	}
-	train, test := subset(ds, trainIdx), subset(ds, testIdx)
+	fitDS, testDS := subset(train, trainIdx), subset(test, testIdx)
 	var yt []float64
 	pos := 0
 	for _, i := range testIdx {
@@ -51,7 +61,7 @@ func Evaluate(ctx context.Context, ds Dataset, truth []float64, heads []string,
 	}
 	var out []EvalRow
 	for _, h := range heads {
-		r, err := evalHead(ctx, train, test, yt, h, opt)
+		r, err := evalHead(ctx, fitDS, testDS, yt, h, opt)
 		if err != nil {
 			return nil, fmt.Errorf("graphfusion: evaluating head %q: %w", h, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
+	"math"
 	"math/rand/v2"
 	"slices"
 
@@ -23,7 +24,7 @@ type Model struct {
 	opt       Options
 	folds     []*foldModel
 	trainFold map[string]int
-	valP      []float64 // calibrated validation risks, all folds
+	valP      []float64 // calibrated held-out risks of the training patients
 	valY      []float64
 }
 
@@ -92,10 +93,13 @@ func checkOptions(opt Options) error {
 	case m.Epochs < 1 || m.LearningRate <= 0 || m.Hidden < 1:
 		return fmt.Errorf("%w: epochs, learning rate and hidden width must be positive",
 			ErrInvalidInput)
-	case m.ValidationFraction <= 0 || m.ValidationFraction >= 1:
-		return fmt.Errorf("%w: validation fraction must be in (0,1)", ErrInvalidInput)
-	case m.Dropout < 0 || m.Dropout >= 1 || m.ModalityDropout < 0 || m.ModalityDropout >= 1:
+	case m.ValidationFraction < 0 || m.ValidationFraction >= 1:
+		return fmt.Errorf("%w: validation fraction must be in [0,1)", ErrInvalidInput)
+	case m.FusionDropout < 0 || m.FusionDropout >= 1 || m.ModalityDropout < 0 ||
+		m.ModalityDropout >= 1:
 		return fmt.Errorf("%w: dropout rates must be in [0,1)", ErrInvalidInput)
+	case !(m.FusionWeightDecay >= 0) || math.IsInf(m.FusionWeightDecay, 0):
+		return fmt.Errorf("%w: fusion weight decay must be non-negative", ErrInvalidInput)
 	case opt.Graph.K < 1:
 		return fmt.Errorf("%w: graph k must be at least 1", ErrInvalidInput)
 	}
@@ -123,22 +127,41 @@ func Fit(ctx context.Context, ds Dataset, head string, opt Options) (*Model, err
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(opt.Workers, 1))
-	vals := make([][2][]float64, opt.Model.Folds)
+	held := make([][]float64, opt.Model.Folds)
 	for k := range m.folds {
 		g.Go(func() error {
-			f, vp, vy, err := m.fitFold(gctx, ps, k)
-			m.folds[k], vals[k] = f, [2][]float64{vp, vy}
+			var err error
+			m.folds[k], held[k], err = m.fitFold(gctx, ps, k)
 			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	for _, v := range vals {
-		m.valP = append(m.valP, v[0]...)
-		m.valY = append(m.valY, v[1]...)
-	}
+	m.calibrate(ps, held)
 	return m, nil
+}
+
+// calibrate fits one Platt map, and its bootstrap refits, on the held-out
+// logits of every training patient (held[k] lists fold k's patients in ps
+// order) and gives it to every fold model.
+func (m *Model) calibrate(ps []patient, held [][]float64) {
+	z, y := make([]float64, len(ps)), labels(ps)
+	next := make([]int, len(held))
+	for i, p := range ps {
+		k := m.trainFold[p.id]
+		z[i] = held[k][next[k]]
+		next[k]++
+	}
+	rng := rand.New(rand.NewPCG(m.opt.Seed, uint64(len(m.folds))+1))
+	cal, boot := fitPlatt(z, y), bootPlatt(rng, z, y, bootstraps)
+	for _, f := range m.folds {
+		f.cal, f.boot = cal, boot
+	}
+	m.valP, m.valY = make([]float64, len(z)), y
+	for i, zi := range z {
+		m.valP[i] = cal.apply(zi)
+	}
 }
 
 // split returns fold k's training and validation parts.
@@ -169,13 +192,15 @@ func bothClasses(y []float64) bool {
 	return slices.Contains(y, 0) && slices.Contains(y, 1)
 }
 
+// fitFold trains fold model k and returns it with the logits of the
+// patients it holds out, in ps order.
 func (m *Model) fitFold(ctx context.Context, ps []patient, k int) (*foldModel, []float64,
-	[]float64, error) {
+	error) {
 	tr, va := m.split(ps, k)
 	ytr, yva := labels(tr), labels(va)
-	if !bothClasses(ytr) || len(va) == 0 {
-		return nil, nil, nil, fmt.Errorf("%w: fold %d: the training part needs both classes "+
-			"and the validation part at least one patient", ErrInvalidInput, k)
+	if !bothClasses(ytr) {
+		return nil, nil, fmt.Errorf("%w: fold %d: its training patients need both classes",
+			ErrTooFewLabels, k)
 	}
 	rng := rand.New(rand.NewPCG(m.opt.Seed, uint64(k)+1))
 	f := &foldModel{std: fitStandardiser(tr, m.widths)}
@@ -183,21 +208,32 @@ func (m *Model) fitFold(ctx context.Context, ps []patient, k int) (*foldModel, [
 	f.params = m.spec.initParams(rng, inWidths(m.widths), m.opt.Model.Hidden)
 	t := &trainer{h: m.spec, params: f.params, rng: rng, epochs: m.opt.Model.Epochs,
 		pat: max(m.opt.Model.Patience, 1), lr: m.opt.Model.LearningRate,
-		wd: hxf("HX_FWD", m.opt.Model.WeightDecay), drop: hxf("HX_FDROP", m.opt.Model.Dropout),
+		wd: m.opt.Model.FusionWeightDecay, drop: m.opt.Model.FusionDropout,
 		mdrop: m.opt.Model.ModalityDropout}
 	trIn := inputs{n: len(tr), feats: f.ref.feats, present: presence(tr, len(m.widths)),
 		adj: f.ref.graph.Adj}
-	z, err := t.fit(ctx, trIn, ytr, m.inputsFor(f, va, nil), yva)
+	var vaIn *inputs
+	if len(va) > 0 {
+		in := m.inputsFor(f, va, nil)
+		vaIn = &in
+	}
+	if err := t.fit(ctx, trIn, ytr, vaIn, yva); err != nil {
+		return nil, nil, fmt.Errorf("graphfusion: fold %d: %w", k, err)
+	}
+	var out []patient
+	for _, p := range ps {
+		if m.trainFold[p.id] == k {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return f, nil, nil
+	}
+	z, _, err := predict(m.spec, f.params, m.inputsFor(f, out, nil))
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("graphfusion: fold %d: %w", k, err)
+		return nil, nil, fmt.Errorf("graphfusion: fold %d: %w", k, err)
 	}
-	f.cal = fitPlatt(z, yva)
-	f.boot = bootPlatt(rng, z, yva, bootstraps)
-	p := make([]float64, len(z))
-	for i, zi := range z {
-		p[i] = f.cal.apply(zi)
-	}
-	return f, p, yva, nil
+	return f, z, nil
 }
 
 func inWidths(widths []int) []int {
@@ -243,8 +279,9 @@ func (f *foldModel) links(opt Options, ps []patient, feats [][]float64) [][]link
 	return out
 }
 
-// Calibration returns the calibration curve of the validation parts (ten
-// equal-width bins of calibrated risk, empty bins left out).
+// Calibration returns the calibration curve of the training patients'
+// held-out risks (ten equal-width bins of calibrated risk, empty bins left
+// out).
 func (m *Model) Calibration() []CalPoint { return calCurve(m.valP, m.valY) }
 
 // SetWorkers sets how many fold models score in parallel (a loaded model

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sync"
 
 	"github.com/clinfuse/clinfuse/graphfusion/internal/gnn"
 	G "gorgonia.org/gorgonia"
@@ -12,6 +13,17 @@ import (
 
 // graphAlpha is the initial-residual share of the graph head (see doc).
 const graphAlpha = 0.8
+
+// rectifyMu serialises G.Rectify, which numbers its node group with an
+// unguarded package counter of gorgonia, so that fold models may build
+// their graphs concurrently.
+var rectifyMu sync.Mutex
+
+func rectify(x *G.Node) (*G.Node, error) {
+	rectifyMu.Lock()
+	defer rectifyMu.Unlock()
+	return G.Rectify(x)
+}
 
 // param is one weight matrix of a head, stored row-major.
 type param struct {
@@ -63,12 +75,20 @@ func (h headSpec) perView() bool { return h.kind == kindGraph || h.kind == kindL
 // including the missing indicator.
 func (h headSpec) initParams(rng *rand.Rand, in []int, hidden int) []param {
 	var ps []param
+	// Weight decay applies to the weights that read the inputs: on a
+	// product of layers an L2 penalty on every factor acts like a
+	// threshold that can zero the whole head, so (as in the GCN of Kipf
+	// and Welling) later layers are left free.
 	add := func(name string, r, c int, decay bool) {
 		p := param{Name: name, Rows: r, Cols: c, W: make([]float64, r*c), Decay: decay}
 		if decay && rng != nil {
 			gnn.Glorot(rng, p.W, r, c)
 		}
 		ps = append(ps, p)
+	}
+	free := func(name string, r, c int) {
+		add(name, r, c, true)
+		ps[len(ps)-1].Decay = false
 	}
 	switch h.kind {
 	case kindGraph, kindLate:
@@ -79,15 +99,15 @@ func (h headSpec) initParams(rng *rand.Rand, in []int, hidden int) []param {
 	case kindEarly:
 		add("w1", sum(in), hidden, true)
 		add("b1", 1, hidden, false)
-		add("w2", hidden, 1, true)
+		free("w2", hidden, 1)
 		add("b2", 1, 1, false)
 	case kindAttention:
 		for v, d := range in {
 			add(fmt.Sprintf("w%d", v), d, hidden, true)
 			add(fmt.Sprintf("b%d", v), 1, hidden, false)
 		}
-		add("q", hidden, 1, true)
-		add("u", hidden, 1, true)
+		free("q", hidden, 1)
+		free("u", hidden, 1)
 		add("c", 1, 1, false)
 	case kindView:
 		add("w", in[h.view], 1, true)
@@ -213,17 +233,20 @@ func (nt *net) linear(x, w, b *G.Node) *G.Node {
 
 func (nt *net) buildPerView(graph bool) (outputs, error) {
 	var o outputs
+	var conv G.Nodes
 	for v, x := range nt.views {
 		w, b := nt.params[2*v], nt.params[2*v+1]
 		z := G.Must(G.Mul(nt.drop(x), w))
 		if graph {
-			az, err := gnn.SpMM(nt.adj, nt.adjT, z)
+			var err error
+			if z, err = nt.propagate(z); err != nil {
+				return o, err
+			}
+			cx, err := nt.propagate(x)
 			if err != nil {
 				return o, err
 			}
-			a := G.NewConstant(1 - graphAlpha)
-			r := G.NewConstant(graphAlpha)
-			z = G.Must(G.Add(G.Must(G.Mul(az, a)), G.Must(G.Mul(z, r))))
+			conv = append(conv, cx)
 		}
 		o.viewLogits = append(o.viewLogits, nt.addBias(z, b))
 	}
@@ -232,7 +255,22 @@ func (nt *net) buildPerView(graph bool) (outputs, error) {
 		o.logit = G.Must(G.Add(o.logit, l))
 	}
 	o.fused = G.Must(G.Concat(1, o.viewLogits...))
+	if graph {
+		o.fused = G.Must(G.Concat(1, conv...))
+	}
 	return o, nil
+}
+
+// propagate is the graph convolution with initial residual,
+// (1-α)·Â·z + α·z.
+func (nt *net) propagate(z *G.Node) (*G.Node, error) {
+	az, err := gnn.SpMM(nt.adj, nt.adjT, z)
+	if err != nil {
+		return nil, err
+	}
+	a := G.NewConstant(1 - graphAlpha)
+	r := G.NewConstant(graphAlpha)
+	return G.Must(G.Add(G.Must(G.Mul(az, a)), G.Must(G.Mul(z, r)))), nil
 }
 
 func (nt *net) buildEarly() (outputs, error) {
@@ -241,7 +279,7 @@ func (nt *net) buildEarly() (outputs, error) {
 		x = G.Must(G.Concat(1, nt.views...))
 	}
 	p := nt.params
-	h := G.Must(G.Rectify(nt.linear(nt.drop(x), p[0], p[1])))
+	h := G.Must(rectify(nt.linear(nt.drop(x), p[0], p[1])))
 	return outputs{logit: nt.linear(nt.drop(h), p[2], p[3]), fused: h}, nil
 }
 
@@ -260,7 +298,7 @@ func (nt *net) buildAttention() (outputs, error) {
 	var tokens, weights []*G.Node
 	var total *G.Node
 	for v, x := range nt.views {
-		t := G.Must(G.Rectify(nt.linear(nt.drop(x), p[2*v], p[2*v+1])))
+		t := G.Must(rectify(nt.linear(nt.drop(x), p[2*v], p[2*v+1])))
 		s := G.Must(G.Mul(G.Must(G.Tanh(G.Must(G.Mul(t, q)))), five))
 		e := G.Must(G.HadamardProd(G.Must(G.Exp(s)), nt.present[v]))
 		tokens, weights = append(tokens, t), append(weights, e)

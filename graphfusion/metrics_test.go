@@ -108,3 +108,27 @@ func TestCalCurveBins(t *testing.T) {
 		}
 	}
 }
+
+func TestPlattScaleInvariantAndMonotone(t *testing.T) {
+	z := []float64{-2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5}
+	y := []float64{0, 0, 1, 0, 0, 1, 0, 1, 1, 1}
+	tiny := make([]float64, len(z))
+	for i, v := range z {
+		tiny[i] = 1e-4*v + 3
+	}
+	a, b := fitPlatt(z, y), fitPlatt(tiny, y)
+	for i := range z {
+		if d := math.Abs(a.apply(z[i]) - b.apply(tiny[i])); d > 1e-6 {
+			t.Fatalf("logit %d: risk %g on the wide scale, %g on the tiny one", i,
+				a.apply(z[i]), b.apply(tiny[i]))
+		}
+	}
+	reversed := make([]float64, len(y))
+	for i, v := range y {
+		reversed[i] = 1 - v
+	}
+	c := fitPlatt(z, reversed)
+	if c.A != 0 || math.Abs(sigmoid(c.B)-0.5) > 1e-12 {
+		t.Fatalf("anti-predictive logits gave %+v, want the constant base rate", c)
+	}
+}

@@ -243,3 +243,40 @@ func TestEvaluateRanksSignal(t *testing.T) {
 		}
 	}
 }
+
+func TestFitWithoutValidation(t *testing.T) {
+	for _, frac := range []float64{0, 0.2} {
+		opt := testOptions()
+		opt.Model.ValidationFraction = frac
+		m, train, test := fitSynthetic(t, "graph", opt)
+		s := score(t, m, test)
+		if a := AUROC(s.Risk, test.Y); a < 0.7 {
+			t.Errorf("validation fraction %g: test AUROC %.3f", frac, a)
+		}
+		// The calibration curve covers every training patient once.
+		n := 0
+		for _, c := range m.Calibration() {
+			n += c.Count
+		}
+		if n != len(train.IDs) {
+			t.Errorf("validation fraction %g: calibration covers %d of %d patients", frac, n,
+				len(train.IDs))
+		}
+	}
+}
+
+func TestGraphFusedIsPropagatedViews(t *testing.T) {
+	m, train, test := fitSynthetic(t, "graph", testOptions())
+	s := score(t, m, test)
+	want := 0
+	for _, w := range m.widths {
+		want += w + 1
+	}
+	if len(s.Fused[0]) != want {
+		t.Fatalf("fused width %d, want %d (views and missing indicators)", len(s.Fused[0]), want)
+	}
+	if _, err := EvaluateSplit(context.Background(), train, test, nil, nil,
+		testOptions()); !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("evaluating two different cohorts: %v", err)
+	}
+}

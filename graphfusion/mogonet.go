@@ -16,7 +16,7 @@ import (
 func mogonetOptions(seed uint64) Options {
 	return Options{
 		Graph: schemas.GraphConfig{K: 10, SexWeight: 1, AgeWeight: 1, SiteWeight: 1},
-		Model: schemas.ModelConfig{Hidden: 1, LearningRate: 0.01, WeightDecay: 0.3,
+		Model: schemas.ModelConfig{Hidden: 1, LearningRate: 0.01, FusionWeightDecay: 0.3,
 			Epochs: 300, Patience: 40, Folds: 5, ValidationFraction: 0.2},
 		Seed: seed, Workers: 2,
 	}

@@ -121,27 +121,32 @@ func softplus(x float64) float64 {
 	return math.Log1p(math.Exp(x))
 }
 
-// fit trains on tr (all rows are training patients) and stops early on
-// va; it returns the best validation logits.
+// fit trains on tr (all rows are training patients). With a validation
+// set it keeps the weights of the epoch with the lowest validation loss and
+// stops after Patience epochs without improvement; without one it runs every
+// epoch.
 func (t *trainer) fit(ctx context.Context, tr inputs, ytr []float64,
-	va inputs, yva []float64) (_ []float64, err error) {
+	va *inputs, yva []float64) (err error) {
 	defer recoverTo(&err)
 	nt, err := newNet(t.h, t.params, tr.feats, tr.present, tr.n, tr.adj, t.drop)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	loss, err := t.loss(nt, ytr)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if _, err := G.Grad(loss, nt.params...); err != nil {
-		return nil, fmt.Errorf("graphfusion: gradients: %w", err)
+		return fmt.Errorf("graphfusion: gradients: %w", err)
 	}
-	ev, err := newNet(t.h, t.params, va.feats, va.present, va.n, va.adj, 0)
-	if err != nil {
-		return nil, err
+	var ev *net
+	if va != nil {
+		if ev, err = newNet(t.h, t.params, va.feats, va.present, va.n, va.adj, 0); err != nil {
+			return err
+		}
+		return t.loop(ctx, nt, ev, tr, va.from, yva)
 	}
-	return t.loop(ctx, nt, ev, tr, va.from, yva)
+	return t.loop(ctx, nt, nil, tr, 0, nil)
 }
 
 func (t *trainer) loss(nt *net, y []float64) (*G.Node, error) {
@@ -162,39 +167,47 @@ func (t *trainer) loss(nt *net, y []float64) (*G.Node, error) {
 }
 
 func (t *trainer) loop(ctx context.Context, nt, ev *net, tr inputs, from int,
-	yva []float64) ([]float64, error) {
+	yva []float64) error {
 	m := G.NewTapeMachine(nt.g, G.BindDualValues(nt.params...))
 	defer m.Close()
-	em := G.NewTapeMachine(ev.g)
-	defer em.Close()
+	var em G.VM
+	if ev != nil {
+		em = G.NewTapeMachine(ev.g)
+		defer em.Close()
+	}
 	adam := gnn.NewAdam(t.lr)
 	ws, decay := t.weights()
 	wva := classWeights(yva)
-	best, bestLoss, bestZ, bad := t.snapshot(), math.Inf(1), []float64(nil), 0
+	best, bestLoss, bad := t.snapshot(), math.Inf(1), 0
 	for epoch := 0; epoch < t.epochs && bad <= t.pat; epoch++ {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		t.refresh(nt, tr)
 		grads, err := step(m, nt)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		adam.Step(ws, grads, decay)
+		if ev == nil {
+			continue
+		}
 		z, err := runEval(em, ev, from)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if l := bceValue(z, yva, wva); l < bestLoss-1e-9 {
-			best, bestLoss, bestZ, bad = t.snapshot(), l, z, 0
+			best, bestLoss, bad = t.snapshot(), l, 0
 		} else {
 			bad++
 		}
 	}
-	for i := range t.params {
-		copy(t.params[i].W, best[i])
+	if ev != nil {
+		for i := range t.params {
+			copy(t.params[i].W, best[i])
+		}
 	}
-	return bestZ, nil
+	return nil
 }
 
 func step(m G.VM, nt *net) ([][]float64, error) {

@@ -114,9 +114,15 @@ func (n *night) evaluateTarget(ctx context.Context, target string, truth map[str
 		if err != nil {
 			return nil, err
 		}
-		ds := n.dataset(target, emb)
+		trainIn := in
+		trainIn.Records = n.trainingRecords(target)
+		embTrain, err := enc.Encode(ctx, trainIn)
+		if err != nil {
+			return nil, err
+		}
 		heads := append(append([]string(nil), Heads...), emb.Names...)
-		rows, err := graphfusion.Evaluate(ctx, ds, tv, heads, opt)
+		rows, err := graphfusion.EvaluateSplit(ctx, n.dataset(target, embTrain),
+			n.dataset(target, emb), tv, heads, opt)
 		if err != nil {
 			return nil, err
 		}

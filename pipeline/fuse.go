@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -11,6 +12,11 @@ import (
 	"github.com/clinfuse/clinfuse/graphfusion"
 	"github.com/clinfuse/clinfuse/ingest/features"
 )
+
+// errNotScored marks a target the run skips, with a limit in the reports,
+// instead of failing: its labels cannot train a model, or the saved model
+// has none for it.
+var errNotScored = errors.New("not scored")
 
 // targetScores is one target's scoring outcome.
 type targetScores struct {
@@ -29,15 +35,23 @@ func (n *night) fuse(ctx context.Context) error {
 	if n.opt.Model != nil {
 		n.model = n.opt.Model
 	} else {
+		// The worker count never changes results, so the stored config
+		// holds a fixed one and the model's bytes do not depend on it.
+		cfg := n.cfg
+		cfg.Workers = 1
 		n.model = &Model{
 			Kind: modelKind, Version: ModelVersion, ToolVersion: n.opt.Version,
-			ConfigDigest: n.cfg.Digest(), Config: string(n.cfg.YAML()),
+			ConfigDigest: n.cfg.Digest(), Config: string(cfg.YAML()),
 			TrainingRunID: n.runID, Spec: n.set.Spec,
 		}
 	}
 	for _, t := range n.cfg.Targets {
 		c.In.Add(1)
 		ts, err := n.scoreTarget(ctx, t.Name)
+		if errors.Is(err, errNotScored) {
+			n.limits = append(n.limits, fmt.Sprintf("target %q %v", t.Name, err))
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("pipeline: target %q: %w", t.Name, err)
 		}
@@ -76,7 +90,8 @@ func (n *night) targetModel(ctx context.Context, target string, in encoders.Inpu
 	if n.opt.Model != nil {
 		tm, err := n.opt.Model.target(target)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, fmt.Errorf("%w: the model holds no trained parts for it",
+				errNotScored)
 		}
 		return loadParts(tm)
 	}
@@ -126,6 +141,10 @@ func (n *night) train(ctx context.Context, target string, in encoders.Inputs) (T
 	}
 	gm, err := graphfusion.Fit(ctx, n.dataset(target, emb), n.cfg.Model.Head,
 		n.fusionOptions(target))
+	if errors.Is(err, graphfusion.ErrTooFewLabels) {
+		return tm, fmt.Errorf("%w: too few diagnosed or undiagnosed patients to train "+
+			"%d-fold models (%w)", errNotScored, n.cfg.Model.Folds, err)
+	}
 	if err != nil {
 		return tm, fmt.Errorf("training fusion: %w", err)
 	}

@@ -135,8 +135,10 @@ type ModelConfig struct {
 	// Folds is the number of cross-fitting folds: every risk comes from a
 	// model that did not see that patient's label.
 	Folds int `yaml:"folds"`
-	// ValidationFraction of each training fold is held out for early
-	// stopping and calibration.
+	// ValidationFraction of each fold model's training patients is held
+	// out to stop its training early (validation loss, Patience); 0 trains
+	// every fold model on all its training patients for Epochs epochs.
+	// Calibration uses the held-out folds' risks in either case.
 	ValidationFraction float64 `yaml:"validation_fraction"`
 	// Head is the fusion head used for the report: graph, early, late,
 	// attention, or a single modality name.
@@ -144,6 +146,22 @@ type ModelConfig struct {
 	// ModalityDropout is the probability of hiding a modality of a
 	// training patient during training.
 	ModalityDropout float64 `yaml:"modality_dropout"`
+	// EncoderHidden is the hidden width of each encoder's projector, the
+	// network from a modality's descriptor to its embedding; 0 makes the
+	// projector linear.
+	EncoderHidden int `yaml:"encoder_hidden"`
+	// ContrastiveWeight weighs each cross-modal InfoNCE term of the
+	// encoders' pretraining; 0 leaves them out.
+	ContrastiveWeight float64 `yaml:"contrastive_weight"`
+	// SliceContrastWeight weighs the InfoNCE term between the two halves
+	// of each study's slices in the encoders' pretraining; 0 leaves it out.
+	SliceContrastWeight float64 `yaml:"slice_contrast_weight"`
+	// FusionWeightDecay is the L2 penalty on the fusion heads' weights
+	// (WeightDecay is the encoders').
+	FusionWeightDecay float64 `yaml:"fusion_weight_decay"`
+	// FusionDropout is the dropout of the fusion heads (Dropout is the
+	// encoders').
+	FusionDropout float64 `yaml:"fusion_dropout"`
 }
 
 // GraphConfig controls the patient graph.
@@ -210,11 +228,13 @@ func Default() Config {
 			Impacts:  []string{"HIGH", "MODERATE"},
 		},
 		Model: ModelConfig{
-			EmbeddingWidth: 16, Hidden: 32, Dropout: 0.3,
+			EmbeddingWidth: 8, Hidden: 64, Dropout: 0.3,
 			LearningRate: 0.01, WeightDecay: 5e-4,
 			Epochs: 200, Patience: 30, PretrainEpochs: 30,
-			Folds: 5, ValidationFraction: 0.2,
+			Folds: 5, ValidationFraction: 0,
 			Head: "graph", ModalityDropout: 0.15,
+			EncoderHidden: 0, ContrastiveWeight: 0, SliceContrastWeight: 1,
+			FusionWeightDecay: 0.3, FusionDropout: 0,
 		},
 		Graph: GraphConfig{
 			K: 10, SexWeight: 0.5, AgeBand: 10, AgeWeight: 0.5, SiteWeight: 1,

@@ -1,7 +1,6 @@
 package graphfusion
 
 import (
-	"cmp"
 	"math"
 	"slices"
 
@@ -42,27 +41,35 @@ func dot(a, b []float64) float64 {
 
 // topK returns the k reference patients with the largest positive edge
 // weight to a patient with unit vector u and phenotype ph, skipping index
-// self (-1 for none); ties go to the lower index.
+// self (-1 for none); ties go to the lower index. It keeps only the k best
+// while scanning, so its memory does not grow with the reference
+// population.
 func topK(cfg schemas.GraphConfig, u []float64, ph Phenotype,
 	refU [][]float64, refPh []Phenotype, self int) []link {
-	var ls []link
+	k := max(cfg.K, 0)
+	best := make([]link, 0, k)
 	for j, r := range refU {
-		if j == self {
+		if j == self || k == 0 {
 			continue
 		}
 		s := dot(u, r)
 		w := s * phenoFactor(cfg, ph, refPh[j])
-		if w > 0 {
-			ls = append(ls, link{To: j, Sim: s, Weight: w})
+		if w <= 0 || (len(best) == k && w <= best[k-1].Weight) {
+			continue
 		}
+		// Insert before the first link of smaller weight: an equal weight
+		// seen earlier has the lower index and stays ahead.
+		p := len(best)
+		for p > 0 && best[p-1].Weight < w {
+			p--
+		}
+		if len(best) < k {
+			best = append(best, link{})
+		}
+		copy(best[p+1:], best[p:len(best)-1])
+		best[p] = link{To: j, Sim: s, Weight: w}
 	}
-	slices.SortStableFunc(ls, func(a, b link) int {
-		if c := cmp.Compare(b.Weight, a.Weight); c != 0 {
-			return c
-		}
-		return a.To - b.To
-	})
-	return ls[:min(len(ls), max(cfg.K, 0))]
+	return best
 }
 
 // refGraph is the normalised reference adjacency and its degrees.

@@ -26,6 +26,8 @@ func (n *night) finish(ctx context.Context) (*Result, error) {
 		c.Done()
 		return res, nil
 	}
+	c.In.Store(int64(len(run.Risks)))
+	c.Out.Store(int64(len(run.Risks)))
 	run.Stages = n.stageTimes() // the report stage's own time is not known yet
 	m, err := reports.Write(ctx, n.opt.Out, run)
 	c.Done()

@@ -220,6 +220,7 @@ func (n *night) features(ctx context.Context) error {
 		return fmt.Errorf("pipeline: features: %w", err)
 	}
 	n.set = set
+	c.In.Store(int64(len(set.Patients)))
 	c.Out.Store(int64(len(set.Patients)))
 	if len(set.Patients) == 0 {
 		return fmt.Errorf("%w: the records hold no readable patient", ErrNoPatients)

@@ -245,6 +245,9 @@ func (n *night) readVariants(ctx context.Context, c *Counters, link variants.Lin
 		c.In.Add(1)
 		st, err := variants.Read(ctx, f.Abs, f.Path, link, memory.DefaultAllocator,
 			n.builder.AddVariantCalls)
+		if err == nil {
+			err = n.markGenomic(st, link)
+		}
 		n.settleVariants(c, i, f, st, err)
 	})
 	return ctx.Err()
@@ -299,4 +302,17 @@ func (n *night) count(f string) int {
 		}
 	}
 	return k
+}
+
+// markGenomic tells the features builder which patients a file's samples
+// link to, so that a sample without calls still counts as genomic data.
+func (n *night) markGenomic(st variants.Stats, link variants.Linker) error {
+	for _, s := range st.Samples {
+		if p, ok := link(s); ok {
+			if err := n.builder.MarkGenomic(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -79,7 +79,8 @@
 // calls; het counts het and unknown zygosity (MAF rows carry no genotype).
 // The gene panel is the configured genes, else the genes carrying qualifying
 // alleles in the most patients (ties by name), at most max_genes. A patient
-// with no linked variant call has a nil variant row.
+// with neither a linked variant call nor a linked sample (MarkGenomic) has a
+// nil variant row; one whose sample carries no call has a row of zeros.
 //
 // # Determinism
 //

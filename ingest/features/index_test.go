@@ -63,3 +63,45 @@ func TestTrainingIndexDates(t *testing.T) {
 		t.Error("another seed gave the same index dates")
 	}
 }
+
+// TestMarkGenomic: a patient whose linked sample carries no call has a
+// row of zero burdens, not a missing variant modality.
+func TestMarkGenomic(t *testing.T) {
+	in := input{
+		pats:  []pat{{id: "a", birth: "1970-01-01", sex: "F"}, {id: "b", birth: "1970-01-01", sex: "M"}},
+		calls: []call{{id: "a", gene: "TCF7L2", impact: "HIGH", zyg: "het"}},
+	}
+	cfg := testConfig()
+	mem := newTestAllocator()
+	defer mem.AssertSize(t, 0)
+	b := NewBuilder(cfg, nil)
+	if err := feed(b.AddPatients, patientsBatch(t, mem, in.pats...)); err != nil {
+		t.Fatal(err)
+	}
+	if err := feed(b.AddVariantCalls, callsBatch(mem, in.calls...)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.MarkGenomic("b"); err != nil {
+		t.Fatal(err)
+	}
+	s, err := b.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range s.Patients {
+		row := s.Variants.Rows[i]
+		if row == nil {
+			t.Fatalf("%s: nil variant row", p.ID)
+		}
+		sum := 0.0
+		for _, v := range row {
+			sum += v
+		}
+		if (p.ID == "b") != (sum == 0) {
+			t.Errorf("%s: burden sum %v", p.ID, sum)
+		}
+	}
+	if err := b.MarkGenomic("a"); err == nil {
+		t.Error("MarkGenomic after Finish was accepted")
+	}
+}

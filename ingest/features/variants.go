@@ -9,6 +9,20 @@ import (
 	"github.com/clinfuse/clinfuse/schemas"
 )
 
+// MarkGenomic records that a genomic sample links to the patient, so that a
+// patient whose sample carries no variant call gets a row of zero burdens
+// rather than a missing variant modality.
+func (b *Builder) MarkGenomic(patientID string) error {
+	if b.err != nil {
+		return b.err
+	}
+	if b.done {
+		return fmt.Errorf("%w: MarkGenomic after Finish", ErrOrder)
+	}
+	b.get(patientID).genomic = true
+	return nil
+}
+
 // AddVariantCalls adds a batch of schemas.VariantCalls rows. Rows with a
 // null patient_id are ignored (the ingest stage counts them as unlinked).
 func (b *Builder) AddVariantCalls(rec arrow.Record) error {

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
 	"github.com/clinfuse/clinfuse/ingest/imaging"
 	"github.com/clinfuse/clinfuse/internal/shareddata"
 	"github.com/clinfuse/clinfuse/schemas"
@@ -118,7 +120,7 @@ func TestRealFilesExport(t *testing.T) {
 
 // TestLogsCarryNoIdentifiers runs a small synthetic export and fails if any
 // patient identifier, name, date of birth, sample name or DICOM UID reaches
-// the logs.
+// the logs, or if any Arrow buffer is left allocated.
 func TestLogsCarryNoIdentifiers(t *testing.T) {
 	dir := t.TempDir()
 	o := synth.DefaultOptions()
@@ -130,12 +132,15 @@ func TestLogsCarryNoIdentifiers(t *testing.T) {
 	var logs syncBuffer
 	log := slog.New(slog.NewJSONHandler(&logs, nil))
 	w := NewWatcher(nil, false, log, 5*time.Millisecond)
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	_, err := Run(context.Background(), Options{Export: o.Out, Out: filepath.Join(dir, "out"),
-		Config: schemas.Default(), Version: "test", Logger: log, Progress: w})
+		Config: schemas.Default(), Version: "test", Logger: log, Progress: w, Allocator: mem})
 	w.Stop()
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every Arrow batch of ingest was released.
+	mem.AssertSize(t, 0)
 	canaries := identifiers(t, o.Out)
 	if len(canaries) < 100 {
 		t.Fatalf("only %d identifiers collected", len(canaries))

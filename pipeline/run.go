@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
 	"github.com/clinfuse/clinfuse/graphfusion"
 	"github.com/clinfuse/clinfuse/ingest"
 	"github.com/clinfuse/clinfuse/ingest/features"
@@ -38,6 +40,10 @@ type Options struct {
 	// Work is the work folder where finished results are kept so that an
 	// interrupted run resumes; empty keeps none.
 	Work string
+	// Allocator receives the Arrow buffers of ingest; nil means Arrow's
+	// default. Every batch is released before Run returns, which tests check
+	// with a checked allocator.
+	Allocator memory.Allocator
 }
 
 // Result is what a finished run returns.
@@ -82,6 +88,7 @@ type night struct {
 	builder   *features.Builder
 	patients  map[string]bool
 	work      *work
+	mem       memory.Allocator
 	cacheHits atomic.Int64 // decode results taken from the work folder
 	set       *features.Set
 	images    *imageSet
@@ -120,7 +127,11 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 }
 
 func newNight(opt Options) *night {
-	n := &night{opt: opt, cfg: opt.Config, log: opt.Logger, patients: map[string]bool{}}
+	n := &night{opt: opt, cfg: opt.Config, log: opt.Logger, patients: map[string]bool{},
+		mem: opt.Allocator}
+	if n.mem == nil {
+		n.mem = memory.DefaultAllocator
+	}
 	if n.log == nil {
 		n.log = slog.New(slog.DiscardHandler)
 	}

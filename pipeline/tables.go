@@ -7,7 +7,6 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/apache/arrow/go/v17/arrow/memory"
 
 	"github.com/clinfuse/clinfuse/ingest"
 	"github.com/clinfuse/clinfuse/ingest/features"
@@ -153,7 +152,7 @@ func (n *night) readPatients(ctx context.Context, c *Counters, link variants.Lin
 	n.each(ingest.KindClinical, nil, func(i int, f ingest.File) {
 		c.In.Add(1)
 		st, err := variants.ReadClinical(ctx, f.Abs, f.Path, identity(link),
-			memory.DefaultAllocator,
+			n.mem,
 			func(table string, rec arrow.Record) error {
 				if table == "observations" {
 					rec.Retain()
@@ -202,7 +201,7 @@ func (n *night) readRecords(ctx context.Context, c *Counters, tables []records.T
 			return
 		}
 		c.In.Add(1)
-		st, err := records.Read(ctx, f.Abs, f.Path, memory.DefaultAllocator,
+		st, err := records.Read(ctx, f.Abs, f.Path, n.mem,
 			func(t records.Table, rec arrow.Record) error { return n.addRecord(t, rec) })
 		if ctx.Err() != nil {
 			stop = ctx.Err()
@@ -243,7 +242,7 @@ func (n *night) readVariants(ctx context.Context, c *Counters, link variants.Lin
 	_ *[]arrow.Record) error {
 	n.each(ingest.KindVariants, nil, func(i int, f ingest.File) {
 		c.In.Add(1)
-		st, err := variants.Read(ctx, f.Abs, f.Path, link, memory.DefaultAllocator,
+		st, err := variants.Read(ctx, f.Abs, f.Path, link, n.mem,
 			n.builder.AddVariantCalls)
 		if err == nil {
 			err = n.markGenomic(st, link)

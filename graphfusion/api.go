@@ -47,10 +47,21 @@ type Dataset struct {
 
 // Options are the settings of a fit.
 type Options struct {
-	Graph   schemas.GraphConfig
-	Model   schemas.ModelConfig
-	Seed    uint64
-	Workers int
+	Graph schemas.GraphConfig
+	Model schemas.ModelConfig
+	// Residual is the graph head's initial-residual share α (see the
+	// package doc), in [0,1]; 0 keeps the default, 0.8.
+	Residual float64
+	Seed     uint64
+	Workers  int
+}
+
+// residual returns the graph head's α.
+func (o Options) residual() float64 {
+	if o.Residual == 0 {
+		return graphAlpha
+	}
+	return o.Residual
 }
 
 // Neighbour is a similar reference patient and its label.

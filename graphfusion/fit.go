@@ -102,6 +102,8 @@ func checkOptions(opt Options) error {
 		return fmt.Errorf("%w: fusion weight decay must be non-negative", ErrInvalidInput)
 	case opt.Graph.K < 1:
 		return fmt.Errorf("%w: graph k must be at least 1", ErrInvalidInput)
+	case !(opt.Residual >= 0 && opt.Residual <= 1):
+		return fmt.Errorf("%w: graph residual share must be in [0,1]", ErrInvalidInput)
 	}
 	return nil
 }
@@ -120,6 +122,7 @@ func Fit(ctx context.Context, ds Dataset, head string, opt Options) (*Model, err
 	if err != nil {
 		return nil, err
 	}
+	spec.alpha = opt.residual()
 	m := &Model{head: head, spec: spec, names: names, widths: widths, opt: opt,
 		folds: make([]*foldModel, opt.Model.Folds), trainFold: map[string]int{}}
 	for _, p := range ps {

@@ -11,7 +11,8 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// graphAlpha is the initial-residual share of the graph head (see doc).
+// graphAlpha is the default initial-residual share of the graph head (see
+// doc and Options.Residual).
 const graphAlpha = 0.8
 
 // rectifyMu serialises G.Rectify, which numbers its node group with an
@@ -46,14 +47,15 @@ const (
 
 // headSpec is a parsed head name.
 type headSpec struct {
-	kind headKind
-	view int // for kindView
+	kind  headKind
+	view  int     // for kindView
+	alpha float64 // initial-residual share, for kindGraph
 }
 
 func parseHead(head string, names []string) (headSpec, error) {
 	switch head {
 	case "graph":
-		return headSpec{kind: kindGraph}, nil
+		return headSpec{kind: kindGraph, alpha: graphAlpha}, nil
 	case "early":
 		return headSpec{kind: kindEarly}, nil
 	case "late":
@@ -136,6 +138,7 @@ type net struct {
 	adj     *gnn.CSR
 	adjT    *gnn.CSR
 	dropout float64
+	alpha   float64     // initial-residual share of propagate
 	masks   [][]float64 // dropout masks refreshed each training step
 	out     outputs
 	// logitV and fusedV receive copies of the outputs during a run:
@@ -166,7 +169,7 @@ func matrixNode(g *G.ExprGraph, name string, r, c int, backing []float64) *G.Nod
 func newNet(h headSpec, ps []param, feats [][]float64, present [][]float64, n int,
 	adj *gnn.CSR, dropout float64) (_ *net, err error) {
 	defer recoverTo(&err)
-	nt := &net{g: G.NewGraph(), n: n, adj: adj, dropout: dropout}
+	nt := &net{g: G.NewGraph(), n: n, adj: adj, dropout: dropout, alpha: h.alpha}
 	if adj != nil {
 		nt.adjT, _ = adj.Transpose()
 	}
@@ -268,8 +271,8 @@ func (nt *net) propagate(z *G.Node) (*G.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := G.NewConstant(1 - graphAlpha)
-	r := G.NewConstant(graphAlpha)
+	a := G.NewConstant(1 - nt.alpha)
+	r := G.NewConstant(nt.alpha)
 	return G.Must(G.Add(G.Must(G.Mul(az, a)), G.Must(G.Mul(z, r)))), nil
 }
 

@@ -99,6 +99,7 @@ func (w wireModel) model() (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	spec.alpha = w.Options.residual()
 	if len(w.Train) != len(w.TrainFold) || len(w.Folds) != w.Options.Model.Folds ||
 		len(w.Widths) != len(w.Names) {
 		return nil, fmt.Errorf("%w: model file is inconsistent", ErrInvalidInput)

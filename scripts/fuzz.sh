@@ -8,6 +8,6 @@ grep -rl --include='*_test.go' '^func Fuzz' . | while read -r f; do
 	pkg="./$(dirname "$f" | sed 's|^\./||')"
 	grep -o '^func Fuzz[A-Za-z0-9_]*' "$f" | sed 's/^func //' | while read -r name; do
 		echo "fuzz $pkg $name ($t)"
-		go test -run='^$' -fuzz="^${name}\$" -fuzztime="$t" "$pkg"
+		go test -run='^$' -fuzz="^${name}\$" -fuzztime="$t" -fuzzminimizetime=2s "$pkg"
 	done
 done

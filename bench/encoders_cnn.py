@@ -3,7 +3,9 @@
 
 The network is the clinfuse image encoder at its benchmark size: 64x64 single-channel
 slices, batch 32, three 3x3 stride-2 convolutions (1->8->16->32 channels, padding 1,
-ReLU), flattened and projected to a 16-wide embedding. "forward" encodes the batch;
+ReLU); every feature map averaged over its positions, the 8+16+32 averages concatenated,
+standardised with fixed statistics and projected linearly to a 16-wide embedding, as in
+encoders/cnn.go (one slice per study, so the mean over slices is the identity). "forward" encodes the batch;
 "forward+backward" also back-propagates the mean squared embedding to every weight.
 
 Usage: /usr/bin/python3 bench/encoders_cnn.py [--threads N] [--seconds S]
@@ -19,14 +21,32 @@ from torch import nn
 BATCH, SIDE, WIDTH, HIDDEN = 32, 64, 16, 32
 
 
+class Encoder(nn.Module):
+    """The clinfuse image encoder: trunk, global averages of every map, projector."""
+
+    def __init__(self):
+        super().__init__()
+        c1, c2, c3 = HIDDEN // 4, HIDDEN // 2, HIDDEN
+        self.convs = nn.ModuleList([
+            nn.Conv2d(1, c1, 3, stride=2, padding=1),
+            nn.Conv2d(c1, c2, 3, stride=2, padding=1),
+            nn.Conv2d(c2, c3, 3, stride=2, padding=1)])
+        d = c1 + c2 + c3
+        # Descriptor statistics: constants fitted once, not learnt.
+        self.register_buffer("mean", torch.zeros(d))
+        self.register_buffer("scale", torch.ones(d))
+        self.proj = nn.Linear(d, WIDTH)
+
+    def forward(self, x):
+        parts = []
+        for conv in self.convs:
+            x = torch.relu(conv(x))
+            parts.append(x.mean(dim=(2, 3)))
+        return self.proj((torch.cat(parts, dim=1) - self.mean) / self.scale)
+
+
 def network():
-    c1, c2, c3 = HIDDEN // 4, HIDDEN // 2, HIDDEN
-    out = SIDE // 8
-    return nn.Sequential(
-        nn.Conv2d(1, c1, 3, stride=2, padding=1), nn.ReLU(),
-        nn.Conv2d(c1, c2, 3, stride=2, padding=1), nn.ReLU(),
-        nn.Conv2d(c2, c3, 3, stride=2, padding=1), nn.ReLU(),
-        nn.Flatten(), nn.Linear(c3 * out * out, WIDTH))
+    return Encoder()
 
 
 def rate(step, seconds):

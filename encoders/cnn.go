@@ -116,7 +116,7 @@ func (c *cnn) pooled(b *builder, x *G.Node, rows int) *G.Node {
 	for l, g := range c.geoms {
 		w, bias := b.weight(c.convW[l], c.learnTrunk), b.weight(c.convB[l], c.learnTrunk)
 		h = b.conv(h, g, w, bias, actReLU, l == 0)
-		parts[l] = b.globalMean(h, n, g.outC, g.plane())
+		parts[l] = b.globalMean(h)
 	}
 	if b.err != nil {
 		return nil
@@ -143,19 +143,6 @@ func (b *builder) reshape(x *G.Node, shape ...int) *G.Node {
 		return nil
 	}
 	return b.apply(G.Reshape(x, tensor.Shape(shape)))
-}
-
-// globalMean averages x [n, c, h, w] (hw = h*w) over its positions, giving
-// [n, c], as a product with a constant averaging column.
-func (b *builder) globalMean(x *G.Node, n, c, hw int) *G.Node {
-	if b.err != nil {
-		return nil
-	}
-	avg, buf := b.bound(fmt.Sprintf("global.mean%d", hw), hw, 1)
-	for i := range buf {
-		buf[i] = 1 / float32(hw)
-	}
-	return b.reshape(b.apply(G.Mul(b.reshape(x, n*c, hw), avg)), n, c)
 }
 
 // standardise maps each column j of x [n, d] to (x_j - mean_j) / scale_j, as

@@ -1,5 +1,7 @@
 package encoders
 
+import "sync"
+
 // convGeom is a square-kernel 2-D convolution from inC x inH x inW to
 // outC x outH x outW, with zero padding pad on every side.
 type convGeom struct {
@@ -64,6 +66,10 @@ func (g convGeom) spans() spans {
 // often, and ignores what it reads past a row.
 func (g convGeom) im2col(x, col []float32, ld int, sp spans) {
 	clear(col[g.depth()*ld : g.colRows()*ld])
+	if g.halves() {
+		g.im2colHalves(x, col, ld)
+		return
+	}
 	for c := range g.inC {
 		img := x[c*g.inH*g.inW:]
 		for dy := range g.k {
@@ -71,6 +77,86 @@ func (g convGeom) im2col(x, col []float32, ld int, sp spans) {
 				r := (c*g.k+dy)*g.k + dx
 				g.im2colRow(img, col[r*ld:(r+1)*ld], dy, dx, sp)
 			}
+		}
+	}
+}
+
+// halves reports whether the convolution has stride 2 over an image of
+// exactly twice its output size in each direction (an even image with
+// k = 3 and pad = 1), for which im2colHalves applies.
+func (g convGeom) halves() bool {
+	return g.stride == 2 && g.inH == 2*g.outH && g.inW == 2*g.outW
+}
+
+// phaseScratch holds the polyphase planes of im2colHalves, reused across
+// calls.
+var phaseScratch = sync.Pool{New: func() any { return new([]float32) }}
+
+// im2colHalves is im2col when halves holds. Each channel is split once
+// into its four polyphase planes (even or odd rows by even or odd columns,
+// each outH x outW); input pixel (2*oy-pad+dy, 2*ox-pad+dx) is then pixel
+// (oy+sy, ox+sx) of one plane, sy and sx in {-1, 0, 1}, so each row of the
+// column matrix is a whole plane shifted by a constant: one block copy,
+// then zeros where the shift leaves the plane. Short image rows no longer
+// cost a gather call each.
+func (g convGeom) im2colHalves(x, col []float32, ld int) {
+	oh, ow := g.outH, g.outW
+	pl, rows := oh*ow, g.inH*g.inW
+	buf := phaseScratch.Get().(*[]float32)
+	defer phaseScratch.Put(buf)
+	if cap(*buf) < 2*rows {
+		*buf = make([]float32, 2*rows)
+	}
+	cols, phases := (*buf)[:rows], (*buf)[rows:2*rows]
+	for c := range g.inC {
+		img := x[c*rows : (c+1)*rows]
+		// Even columns of every row, then odd ones: with an even width
+		// these are the even and odd entries of the flat image.
+		gatherEven(cols[:rows/2], img)
+		gatherEven(cols[rows/2:], img[1:])
+		for px := range 2 {
+			for iy := range g.inH {
+				src := cols[px*rows/2+iy*ow:][:ow]
+				copy(phases[((iy&1)*2+px)*pl+(iy>>1)*ow:][:ow], src)
+			}
+		}
+		for dy := range g.k {
+			py, sy := halfStep(dy - g.pad)
+			for dx := range g.k {
+				px, sx := halfStep(dx - g.pad)
+				row := col[((c*g.k+dy)*g.k+dx)*ld:][:ld]
+				shiftPlane(row[:pl], phases[(py*2+px)*pl:][:pl], oh, ow, sy, sx)
+				clear(row[pl:])
+			}
+		}
+	}
+}
+
+// halfStep splits d = 2*s + p with p in {0, 1}.
+func halfStep(d int) (p, s int) {
+	s = floorDiv(d, 2)
+	return d - 2*s, s
+}
+
+// shiftPlane sets dst[oy*ow+ox] to src[(oy+sy)*ow+ox+sx], or to 0 where
+// (oy+sy, ox+sx) falls outside the oh x ow plane.
+func shiftPlane(dst, src []float32, oh, ow, sy, sx int) {
+	n, off := oh*ow, sy*ow+sx
+	lo, hi := max(0, -off), min(n, n-off)
+	if lo >= hi {
+		clear(dst)
+		return
+	}
+	clear(dst[:lo])
+	copy(dst[lo:hi], src[lo+off:hi+off])
+	clear(dst[hi:])
+	// The block copy wraps shifted columns onto the neighbouring row.
+	for oy := range oh {
+		r := dst[oy*ow : (oy+1)*ow]
+		if sx < 0 {
+			clear(r[:min(-sx, ow)])
+		} else if sx > 0 {
+			clear(r[max(ow-sx, 0):])
 		}
 	}
 }

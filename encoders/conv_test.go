@@ -64,6 +64,41 @@ var convCases = []struct {
 	{"one by one output", newConvGeom(4, 2, 2, 16, 3, 2, 1), 9},
 	{"wide channels", newConvGeom(16, 8, 8, 32, 3, 2, 1), 4},
 	{"long rows", newConvGeom(2, 40, 37, 5, 3, 2, 1), 3},
+	{"stride 2 k 5 pad 2", newConvGeom(2, 12, 10, 4, 5, 2, 2), 3},
+	{"1x1 stride 2", newConvGeom(3, 6, 8, 4, 1, 2, 0), 2},
+}
+
+// TestIm2colHalvesMatchesRows checks the polyphase im2col against the
+// row-by-row gather, value for value, over a column matrix filled with NaN
+// beforehand so that any entry left unwritten shows.
+func TestIm2colHalvesMatchesRows(t *testing.T) {
+	for _, tc := range convCases {
+		g := tc.g
+		if !g.halves() {
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			x := randomFloats(7, g.inSize()+5)
+			ld, sp := g.colLd(), g.spans()
+			fast := slices.Repeat([]float32{float32(math.NaN())}, g.colSize())
+			slow := make([]float32, g.colSize())
+			g.im2colHalves(x, fast, ld)
+			for c := range g.inC {
+				for dy := range g.k {
+					for dx := range g.k {
+						r := (c*g.k+dy)*g.k + dx
+						g.im2colRow(x[c*g.inH*g.inW:], slow[r*ld:(r+1)*ld], dy, dx, sp)
+					}
+				}
+			}
+			for i := range g.depth() * ld {
+				if fast[i] != slow[i] {
+					t.Fatalf("entry %d (row %d, column %d): %g, want %g", i, i/ld, i%ld,
+						fast[i], slow[i])
+				}
+			}
+		})
+	}
 }
 
 func TestConvForwardMatchesReference(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/clinfuse/clinfuse/internal/gorgonialock"
+
 	G "gorgonia.org/gorgonia"
 )
 
@@ -28,6 +30,18 @@ func (s *Set) encodeView(ctx context.Context, v *view, rows [][]float32) ([][]fl
 	return out, nil
 }
 
+// buildInference builds build's graph over an input of encodeBatch rows of
+// view v, holding gorgonialock.Mu; it returns the builder, the input's
+// backing slice and the output node.
+func (s *Set) buildInference(v *view, build func(b *builder, x *G.Node) *G.Node) (
+	*builder, []float32, *G.Node) {
+	gorgonialock.Mu.Lock()
+	defer gorgonialock.Mu.Unlock()
+	b := newBuilder(false, s.workers)
+	x, buf := b.bound(v.name+".x", encodeBatch, v.enc.inputLen())
+	return b, buf, build(b, x)
+}
+
 // runGraph evaluates, for the present rows of one view, the inference graph
 // that build adds over an input of encodeBatch rows, in chunks of
 // encodeBatch; absent rows give nil.
@@ -43,9 +57,7 @@ func (s *Set) runGraph(ctx context.Context, v *view, rows [][]float32,
 	if len(idx) == 0 {
 		return out, nil
 	}
-	b := newBuilder(false, s.workers)
-	x, buf := b.bound(v.name+".x", encodeBatch, v.enc.inputLen())
-	y := build(b, x)
+	b, buf, y := s.buildInference(v, build)
 	if b.err != nil {
 		return nil, fmt.Errorf("encoders: building the %s encoder: %w", v.name, b.err)
 	}

@@ -24,6 +24,13 @@ var lossCases = []lossCase{
 		copy(wb, []float32{0.5, 0, 2, 1})
 		return weightedMSE(l[0], tgt, w, 0.7)
 	}, [][]int{{4, 3}}},
+	{"global mean", func(b *builder, l []*G.Node) (*G.Node, error) {
+		tgt, tb := b.bound("t", 2, 3)
+		w, wb := b.bound("w", 2)
+		copy(tb, randomFloats(22, 6))
+		copy(wb, []float32{1, 0.5})
+		return weightedMSE(b.globalMean(l[0]), tgt, w, 1)
+	}, [][]int{{2, 3, 2, 5}}},
 	{"infonce", func(b *builder, l []*G.Node) (*G.Node, error) {
 		valid, vb := b.bound("v", 5)
 		copy(vb, []float32{1, 1, 0, 1, 1})

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/clinfuse/clinfuse/internal/gorgonialock"
+
 	G "gorgonia.org/gorgonia"
 )
 
@@ -136,14 +138,26 @@ func (t *trainer) reconstructionScales() []float64 {
 	return out
 }
 
-func (t *trainer) run(ctx context.Context, steps int) error {
+// buildGrad builds the training graph and its gradients, holding
+// gorgonialock.Mu, and returns the nodes that learn.
+func (t *trainer) buildGrad() ([]*G.Node, error) {
+	gorgonialock.Mu.Lock()
+	defer gorgonialock.Mu.Unlock()
 	cost, err := t.build()
 	if err != nil {
-		return fmt.Errorf("encoders: building the training graph: %w", err)
+		return nil, fmt.Errorf("encoders: building the training graph: %w", err)
 	}
 	learn := t.b.learnables()
 	if _, err := G.Grad(cost, learn...); err != nil {
-		return fmt.Errorf("encoders: differentiating the training graph: %w", err)
+		return nil, fmt.Errorf("encoders: differentiating the training graph: %w", err)
+	}
+	return learn, nil
+}
+
+func (t *trainer) run(ctx context.Context, steps int) error {
+	learn, err := t.buildGrad()
+	if err != nil {
+		return err
 	}
 	vm := G.NewTapeMachine(t.b.g, G.BindDualValues(learn...))
 	defer vm.Close()

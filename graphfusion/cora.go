@@ -9,6 +9,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/clinfuse/clinfuse/internal/gorgonialock"
+
 	"github.com/clinfuse/clinfuse/graphfusion/bench"
 	"github.com/clinfuse/clinfuse/graphfusion/internal/gnn"
 	G "gorgonia.org/gorgonia"
@@ -156,6 +158,8 @@ func newCoraGCN(p *coraProblem, rng *rand.Rand) (*coraGCN, error) {
 		m.params = append(m.params, matrixNode(m.g, fmt.Sprintf("p%d", i), s[0], s[1], w))
 	}
 	m.mask = make([]float64, n*h)
+	gorgonialock.Mu.Lock()
+	defer gorgonialock.Mu.Unlock()
 	err := m.build(n, h, k)
 	return m, err
 }

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/clinfuse/clinfuse/internal/gorgonialock"
+
 	"github.com/clinfuse/clinfuse/graphfusion/internal/gnn"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -57,7 +59,9 @@ func (nt *net) predict(from int) ([]float64, [][]float64, error) {
 
 // predict builds an inference net for in and runs it.
 func predict(h headSpec, ps []param, in inputs) ([]float64, [][]float64, error) {
+	gorgonialock.Mu.Lock()
 	nt, err := newNet(h, ps, in.feats, in.present, in.n, in.adj, 0)
+	gorgonialock.Mu.Unlock()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -128,25 +132,38 @@ func softplus(x float64) float64 {
 func (t *trainer) fit(ctx context.Context, tr inputs, ytr []float64,
 	va *inputs, yva []float64) (err error) {
 	defer recoverTo(&err)
-	nt, err := newNet(t.h, t.params, tr.feats, tr.present, tr.n, tr.adj, t.drop)
+	nt, ev, err := t.build(tr, ytr, va)
 	if err != nil {
 		return err
 	}
-	loss, err := t.loss(nt, ytr)
-	if err != nil {
-		return err
-	}
-	if _, err := G.Grad(loss, nt.params...); err != nil {
-		return fmt.Errorf("graphfusion: gradients: %w", err)
-	}
-	var ev *net
-	if va != nil {
-		if ev, err = newNet(t.h, t.params, va.feats, va.present, va.n, va.adj, 0); err != nil {
-			return err
-		}
+	if ev != nil {
 		return t.loop(ctx, nt, ev, tr, va.from, yva)
 	}
 	return t.loop(ctx, nt, nil, tr, 0, nil)
+}
+
+// build builds the training net over tr with its loss and gradients, and
+// the validation net over va when there is one, holding gorgonialock.Mu.
+func (t *trainer) build(tr inputs, ytr []float64, va *inputs) (nt, ev *net, err error) {
+	gorgonialock.Mu.Lock()
+	defer gorgonialock.Mu.Unlock()
+	defer recoverTo(&err)
+	if nt, err = newNet(t.h, t.params, tr.feats, tr.present, tr.n, tr.adj, t.drop); err != nil {
+		return nil, nil, err
+	}
+	loss, err := t.loss(nt, ytr)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := G.Grad(loss, nt.params...); err != nil {
+		return nil, nil, fmt.Errorf("graphfusion: gradients: %w", err)
+	}
+	if va != nil {
+		if ev, err = newNet(t.h, t.params, va.feats, va.present, va.n, va.adj, 0); err != nil {
+			return nil, nil, err
+		}
+	}
+	return nt, ev, nil
 }
 
 func (t *trainer) loss(nt *net, y []float64) (*G.Node, error) {

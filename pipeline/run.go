@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -114,6 +115,13 @@ const (
 func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err := opt.Config.Validate(); err != nil {
 		return nil, err
+	}
+	// Refuse a missing export before the work folder is made, so that a
+	// mistyped path leaves nothing behind.
+	if st, err := os.Stat(opt.Export); err != nil {
+		return nil, fmt.Errorf("pipeline: export folder: %w", err)
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("pipeline: export folder %s is not a folder", opt.Export)
 	}
 	n := newNight(opt)
 	var err error

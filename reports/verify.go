@@ -29,6 +29,11 @@ func CheckInputs(ctx context.Context, m *Manifest, exportDir string) error {
 	if exportDir == "" {
 		return fmt.Errorf("%w: no export folder given or recorded", ErrMalformed)
 	}
+	if st, err := os.Stat(exportDir); err != nil || !st.IsDir() {
+		return fmt.Errorf("%w: export folder %s not found from the current folder (a "+
+			"relative path is read from where the run started; give the folder with "+
+			"--export)", ErrMismatch, exportDir)
+	}
 	listed := make(map[string]bool, len(m.Inputs))
 	for _, in := range m.Inputs {
 		if err := checkInput(ctx, exportDir, in); err != nil {

@@ -60,6 +60,9 @@ func TestCheckInputs(t *testing.T) {
 		{"file removed", func(root string) error {
 			return os.Remove(filepath.Join(root, "imaging", "a", "1.dcm"))
 		}, "input imaging/a/1.dcm: missing"},
+		{"export folder moved", func(root string) error {
+			return os.Rename(root, root+".moved")
+		}, "export folder "},
 		{"file added", func(root string) error {
 			return os.WriteFile(filepath.Join(root, "records", "new.csv"), nil, 0o600)
 		}, "input records/new.csv: not in the manifest"},

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -268,12 +269,31 @@ func Parse(r io.Reader, name string) (Config, error) {
 	dec := yaml.NewDecoder(r)
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return Config{}, fmt.Errorf("%w: %s: %v", ErrInvalidConfig, name, err)
+		return Config{}, fmt.Errorf("%w: %s: %s", ErrInvalidConfig, name, yamlMessage(err))
 	}
 	if err := c.Validate(); err != nil {
 		return Config{}, fmt.Errorf("%s: %w", name, err)
 	}
 	return c, nil
+}
+
+// goTypeSuffix matches the Go type that the YAML decoder names in its
+// messages (" in type schemas.ModelConfig"), which means nothing to the
+// reader of a configuration file.
+var goTypeSuffix = regexp.MustCompile(` (in type|into) [\[\]*]*\w+\.\w+`)
+
+// yamlMessage is the YAML decoder's message for err without Go type names:
+// "line 3: field workrs not found" rather than "... in type schemas.Config".
+func yamlMessage(err error) string {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return err.Error()
+	}
+	msgs := make([]string, len(te.Errors))
+	for i, m := range te.Errors {
+		msgs[i] = goTypeSuffix.ReplaceAllString(m, "")
+	}
+	return strings.Join(msgs, "; ")
 }
 
 // Validate checks the settings that would otherwise fail deep inside a run.
@@ -304,6 +324,12 @@ func (c Config) Validate() error {
 	}
 	if c.Imaging.Grid < 8 || c.Imaging.Grid > 512 || c.Imaging.Slices < 1 {
 		return bad("imaging grid must be 8..512 and slices at least 1")
+	}
+	switch c.Model.Head {
+	case "graph", "early", "late", "attention", "imaging", "records", "variants":
+	default:
+		return bad("model head %q is not one of graph, early, late, attention, imaging, "+
+			"records, variants", c.Model.Head)
 	}
 	if c.Model.Folds < 2 {
 		return bad("model folds must be at least 2")

@@ -28,15 +28,21 @@ func TestParse(t *testing.T) {
 	cases := []struct {
 		name, yaml string
 		ok         bool
+		msg        string // the error mentions it, when not empty
 	}{
-		{"empty keeps defaults", "", true},
-		{"targets and seed", "seed: 9\ntargets: [{name: ht, codes: [I10*]}]\n", true},
-		{"unknown key", "sed: 9\n", false},
-		{"no targets", "targets: []\n", false},
-		{"bad as_of", "as_of: 2026-13-01\n", false},
-		{"duplicate target", "targets: [{name: a, codes: [x]}, {name: a, codes: [y]}]\n", false},
+		{"empty keeps defaults", "", true, ""},
+		{"targets and seed", "seed: 9\ntargets: [{name: ht, codes: [I10*]}]\n", true, ""},
+		{"unknown key", "sed: 9\n", false, "test.yaml: line 1: field sed not found"},
+		{"nested unknown key", "model: {foldz: 3}\n", false, "line 1: field foldz not found"},
+		{"wrong type", "model: {folds: many}\n", false, "cannot unmarshal !!str `many` into int"},
+		{"head misspelt", "model: {head: grpah}\n", false, `model head "grpah" is not one of`},
+		{"head a modality", "model: {head: variants}\n", true, ""},
+		{"no targets", "targets: []\n", false, ""},
+		{"bad as_of", "as_of: 2026-13-01\n", false, ""},
+		{"duplicate target", "targets: [{name: a, codes: [x]}, {name: a, codes: [y]}]\n", false,
+			""},
 		{"bands not increasing", "report: {bands: [{name: a, below: 0.5}, {name: b, below: 0.2}]}\n",
-			false},
+			false, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -46,6 +52,10 @@ func TestParse(t *testing.T) {
 			}
 			if !c.ok && !errors.Is(err, ErrInvalidConfig) {
 				t.Fatalf("got %v, want ErrInvalidConfig", err)
+			}
+			if !c.ok && (!strings.Contains(err.Error(), c.msg) ||
+				strings.Contains(err.Error(), "schemas.")) {
+				t.Fatalf("error %q should mention %q and no Go type", err, c.msg)
 			}
 			if c.ok && cfg.Validate() != nil {
 				t.Fatal("a parsed config does not validate")

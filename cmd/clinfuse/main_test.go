@@ -83,6 +83,9 @@ func TestExitCodes(t *testing.T) {
 			"--config", "/nonexistent.yaml"}, 2},
 		{"version", []string{"version"}, 0},
 		{"help", []string{"help"}, 0},
+		{"run help", []string{"run", "-h"}, 0},
+		{"bench help", []string{"bench", "-h"}, 0},
+		{"bench without folder", []string{"bench", "cora"}, 2},
 		{"inspect a good file", []string{"inspect",
 			"../../testdata/export/records/patients.csv"}, 0},
 		{"inspect a non-input", []string{"inspect", "main.go"}, 3},
@@ -353,5 +356,18 @@ func TestVerify(t *testing.T) {
 	code, _, stderr = clinfuse(t, "verify", man)
 	if code == 0 || !strings.Contains(stderr, "observations.csv") {
 		t.Errorf("verify after changing an input: exit %d: %s", code, tail(stderr))
+	}
+}
+
+// TestMissingExportLeavesNothing checks that a mistyped export path fails
+// before the output or work folder is made.
+func TestMissingExportLeavesNothing(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := clinfuse(t, "run", "--export", "/nonexistent", "--out", out)
+	if code != 1 || !strings.Contains(stderr, "export folder") {
+		t.Fatalf("exit %d, stderr %s", code, tail(stderr))
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("output folder made for a failed run: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/clinfuse/clinfuse/graphfusion"
 	"github.com/clinfuse/clinfuse/ingest"
@@ -75,7 +76,14 @@ func cmdSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", stderr)
 	seeds := fs.Int("seeds", 10, "number of seeds")
-	if len(args) < 2 {
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: clinfuse bench cora|mogonet DIR [--seeds N]")
+		fs.PrintDefaults()
+	}
+	if len(args) < 2 || strings.HasPrefix(args[0], "-") {
+		if err := parse(fs, args); err != nil {
+			return noHelp(err)
+		}
 		return usagef("bench needs a benchmark (cora or mogonet) and its data folder")
 	}
 	which, dir := args[0], args[1]

@@ -150,13 +150,15 @@ func shiftPlane(dst, src []float32, oh, ow, sy, sx int) {
 	clear(dst[:lo])
 	copy(dst[lo:hi], src[lo+off:hi+off])
 	clear(dst[hi:])
-	// The block copy wraps shifted columns onto the neighbouring row.
-	for oy := range oh {
-		r := dst[oy*ow : (oy+1)*ow]
-		if sx < 0 {
-			clear(r[:min(-sx, ow)])
-		} else if sx > 0 {
-			clear(r[max(ow-sx, 0):])
+	// The block copy wraps shifted columns onto the neighbouring row: zero
+	// the first -sx (or last sx) columns of every row.
+	first, last := 0, min(-sx, ow)
+	if sx > 0 {
+		first, last = max(ow-sx, 0), ow
+	}
+	for ox := first; ox < last; ox++ {
+		for j := ox; j < n; j += ow {
+			dst[j] = 0
 		}
 	}
 }

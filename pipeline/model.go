@@ -99,8 +99,9 @@ func UnmarshalModel(b []byte, cfg schemas.Config) (*Model, error) {
 		return nil, err
 	}
 	if d := cfg.Digest(); d != m.ConfigDigest {
-		return nil, fmt.Errorf("%w: the model was trained with config %.12s, this run uses %.12s; "+
-			"score with the training config (saved in the model file) or retrain",
+		return nil, fmt.Errorf("%w: the model was trained with config %.12s, this run uses %.12s "+
+			"(its seed, targets or settings differ); score without --config and --seed to "+
+			"use the training config saved in the model file, or retrain",
 			ErrModelMismatch, m.ConfigDigest, d)
 	}
 	return m, nil

@@ -75,10 +75,13 @@ func buildInfo() string {
 	return strings.Join(parts, "; ")
 }
 
+// scoredPrefix begins the manifest's Training text of a run that scored
+// with a saved model; Verify tells such runs apart by it.
+const scoredPrefix = "scored with a saved model"
+
 func (n *night) trainingText() string {
 	if n.opt.Model != nil {
-		return fmt.Sprintf("scored with a saved model trained in run %s",
-			n.opt.Model.TrainingRunID)
+		return fmt.Sprintf("%s trained in run %s", scoredPrefix, n.opt.Model.TrainingRunID)
 	}
 	var pos int
 	for _, ts := range n.scored {

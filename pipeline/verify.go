@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/clinfuse/clinfuse/reports"
 	"github.com/clinfuse/clinfuse/schemas"
@@ -19,13 +20,25 @@ var ErrNotVerified = errors.New("pipeline: verify failed")
 // Verify proves a past run: the export's files still hash as the manifest
 // says, and re-running with the manifest's configuration and seed writes
 // outputs identical to those it lists. export overrides the manifest's
-// export folder when not empty. Runs that scored with a saved model are
-// re-run by training again only if the model digest matches; otherwise
-// Verify says the model file is needed.
+// export folder when not empty. A run that trained its model is re-run by
+// training again; a run that scored with a saved model (clinfuse score) is
+// re-run by scoring with model, which must be that model (same digest).
 func Verify(ctx context.Context, m *reports.Manifest, export, version string,
-	log *slog.Logger) error {
+	model *Model, log *slog.Logger) error {
 	if export == "" {
 		export = m.ExportDir
+	}
+	scored := strings.HasPrefix(m.Training, scoredPrefix)
+	switch {
+	case scored && model == nil:
+		return fmt.Errorf("%w: the run scored with a saved model (sha256 %.12s); give that "+
+			"model file with --model", ErrNotVerified, m.ModelDigest)
+	case !scored && model != nil:
+		return fmt.Errorf("%w: the run trained its own model; --model is only for runs of "+
+			"clinfuse score", ErrNotVerified)
+	case model != nil && model.Digest() != m.ModelDigest:
+		return fmt.Errorf("%w: the model file (sha256 %.12s) is not the one the run scored "+
+			"with (sha256 %.12s)", ErrNotVerified, model.Digest(), m.ModelDigest)
 	}
 	if err := reports.CheckInputs(ctx, m, export); err != nil {
 		return fmt.Errorf("%w: %w", ErrNotVerified, err)
@@ -43,7 +56,7 @@ func Verify(ctx context.Context, m *reports.Manifest, export, version string,
 	}
 	defer os.RemoveAll(tmp)
 	res, err := Run(ctx, Options{Export: export, Out: tmp, Config: cfg, Version: version,
-		Logger: log})
+		Model: model, Logger: log})
 	if err != nil {
 		return fmt.Errorf("%w: re-running: %w", ErrNotVerified, err)
 	}

@@ -86,6 +86,8 @@ func TestExitCodes(t *testing.T) {
 		{"run help", []string{"run", "-h"}, 0},
 		{"bench help", []string{"bench", "-h"}, 0},
 		{"bench without folder", []string{"bench", "cora"}, 2},
+		{"synth too few patients", []string{"synth", "--patients", "0", "--out",
+			filepath.Join(t.TempDir(), "x")}, 2},
 		{"inspect a good file", []string{"inspect",
 			"../../testdata/export/records/patients.csv"}, 0},
 		{"inspect a non-input", []string{"inspect", "main.go"}, 3},
@@ -369,5 +371,28 @@ func TestMissingExportLeavesNothing(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Fatalf("output folder made for a failed run: %v", err)
+	}
+}
+
+// TestVerifyScoreRun proves a score run with the model it used, and checks
+// that verify asks for the model when it is not given.
+func TestVerifyScoreRun(t *testing.T) {
+	exp := smallExport(t, 40, 12)
+	dir := t.TempDir()
+	model, out := filepath.Join(dir, "model.bin"), filepath.Join(dir, "out")
+	if code, _, stderr := clinfuse(t, "train", "--export", exp, "--model", model); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, tail(stderr))
+	}
+	if code, _, stderr := clinfuse(t, "score", "--export", exp, "--model", model, "--out",
+		out); code != 0 {
+		t.Fatalf("score: exit %d: %s", code, tail(stderr))
+	}
+	man := filepath.Join(out, "manifest.json")
+	code, _, stderr := clinfuse(t, "verify", man)
+	if code != 1 || !strings.Contains(stderr, "--model") {
+		t.Errorf("verify without the model: exit %d: %s", code, tail(stderr))
+	}
+	if code, _, stderr := clinfuse(t, "verify", man, "--model", model); code != 0 {
+		t.Fatalf("verify with the model: exit %d: %s", code, tail(stderr))
 	}
 }

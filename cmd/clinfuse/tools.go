@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -66,6 +67,9 @@ func cmdSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		opt.Truth = filepath.Clean(opt.Out) + ".truth.tsv"
 	}
 	if err := synth.Generate(ctx, opt); err != nil {
+		if errors.Is(err, synth.ErrInvalidOptions) {
+			return usagef("%v", err)
+		}
 		return err
 	}
 	fmt.Fprintf(stdout, "synthetic export of %d patients written to %s; truth in %s\n",
@@ -145,6 +149,7 @@ func cmdEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("verify", stderr)
 	export := fs.String("export", "", "export `folder` (default: the one the manifest names)")
+	modelPath := fs.String("model", "", "model `file` a score run used (only for score runs)")
 	if err := parse(fs, reorder(args)); err != nil {
 		return noHelp(err)
 	}
@@ -155,8 +160,14 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	var model *pipeline.Model
+	if *modelPath != "" {
+		if model, err = pipeline.LoadModelUnchecked(*modelPath); err != nil {
+			return err
+		}
+	}
 	log := newLogger(stderr)
-	if err := pipeline.Verify(ctx, m, *export, version, log); err != nil {
+	if err := pipeline.Verify(ctx, m, *export, version, model, log); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "verified: inputs unchanged and every output identical (run %s)\n",

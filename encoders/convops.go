@@ -3,6 +3,7 @@ package encoders
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -193,7 +194,16 @@ func (g convGeom) checkFilter(w, bias []float32, channels int) error {
 // gemmOp is act(W*col + bias) over column matrices [n, colRows, colLd],
 // giving [n, outC, outH, outW]; W is [outC, depth], the optional bias
 // [outC].
-type gemmOp struct {
+type gemmOp struct{ fusedOp }
+
+func newGemmOp(g convGeom, act activation, bias bool, workers int) gemmOp {
+	return gemmOp{newFusedOp("convgemm", []int{3, 2, 4}, g, act, bias, workers)}
+}
+
+// fusedOp is what gemmOp and col2imOp share: a product over column
+// matrices, then an optional per-channel bias (one more input, of one
+// dimension, just before the output's dimensions) and an activation.
+type fusedOp struct {
 	opBase
 	geom    convGeom
 	act     activation
@@ -202,12 +212,16 @@ type gemmOp struct {
 	out     *reuse
 }
 
-func newGemmOp(g convGeom, act activation, bias bool, workers int) gemmOp {
-	arity, dims := 2, []int{3, 2, 4}
+// newFusedOp names the op after kind and its settings; dims are the
+// dimensions of its inputs and output without the bias.
+func newFusedOp(kind string, dims []int, g convGeom, act activation, bias bool,
+	workers int) fusedOp {
+	arity := len(dims) - 1
 	if bias {
-		arity, dims = 3, []int{3, 2, 1, 4}
+		dims = append(slices.Clone(dims[:arity]), 1, dims[arity])
+		arity++
 	}
-	return gemmOp{opBase{fmt.Sprintf("convgemm(%+v,%d,%v)", g, act, bias), arity, dims},
+	return fusedOp{opBase{fmt.Sprintf("%s(%+v,%d,%v)", kind, g, act, bias), arity, dims},
 		g, act, bias, workers, &reuse{}}
 }
 
@@ -310,22 +324,10 @@ func (op wtOp) SymDiff(in G.Nodes, _, dcol *G.Node) (G.Nodes, error) {
 
 // col2imOp folds column matrices [n, colRows, colLd] onto images [n, inC,
 // inH, inW], then adds the optional bias [inC] and applies act.
-type col2imOp struct {
-	opBase
-	geom    convGeom
-	act     activation
-	bias    bool
-	workers int
-	out     *reuse
-}
+type col2imOp struct{ fusedOp }
 
 func newCol2imOp(g convGeom, act activation, bias bool, workers int) col2imOp {
-	arity, dims := 1, []int{3, 4}
-	if bias {
-		arity, dims = 2, []int{3, 1, 4}
-	}
-	return col2imOp{opBase{fmt.Sprintf("col2im(%+v,%d,%v)", g, act, bias), arity, dims},
-		g, act, bias, workers, &reuse{}}
+	return col2imOp{newFusedOp("col2im", []int{3, 4}, g, act, bias, workers)}
 }
 
 func (op col2imOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {

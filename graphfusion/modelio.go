@@ -71,7 +71,8 @@ func (f *foldModel) wire() wireFold {
 	for _, p := range f.ref.pheno {
 		known := !math.IsNaN(p.Age)
 		w.RefSex, w.RefSite = append(w.RefSex, p.Sex), append(w.RefSite, p.Site)
-		w.RefAge, w.RefAgeKnown = append(w.RefAge, cond(known, p.Age, 0)), append(w.RefAgeKnown, known)
+		w.RefAge = append(w.RefAge, cond(known, p.Age, 0))
+		w.RefAgeKnown = append(w.RefAgeKnown, known)
 	}
 	return w
 }
@@ -122,8 +123,8 @@ func (w wireModel) model() (*Model, error) {
 
 func (wf wireFold) fold(m *Model) (*foldModel, error) {
 	n := len(wf.RefIDs)
-	if len(wf.RefY) != n || len(wf.RefAge) != n || len(wf.RefAgeKnown) != n || len(wf.RefSex) != n ||
-		len(wf.RefSite) != n || len(wf.RefFeats) != len(m.widths) ||
+	if len(wf.RefY) != n || len(wf.RefAge) != n || len(wf.RefAgeKnown) != n ||
+		len(wf.RefSex) != n || len(wf.RefSite) != n || len(wf.RefFeats) != len(m.widths) ||
 		len(wf.Boot) != bootstraps || len(wf.Mean) != len(m.widths) {
 		return nil, fmt.Errorf("reference sizes disagree")
 	}
@@ -146,7 +147,8 @@ func (wf wireFold) fold(m *Model) (*foldModel, error) {
 	f.ref = reference{ids: wf.RefIDs, y: wf.RefY, feats: wf.RefFeats}
 	for i := range n {
 		age := cond(wf.RefAgeKnown[i], wf.RefAge[i], math.NaN())
-		f.ref.pheno = append(f.ref.pheno, Phenotype{Sex: wf.RefSex[i], Site: wf.RefSite[i], Age: age})
+		f.ref.pheno = append(f.ref.pheno,
+			Phenotype{Sex: wf.RefSex[i], Site: wf.RefSite[i], Age: age})
 	}
 	f.ref.unit = unit(f.ref.feats, n)
 	if m.spec.kind == kindGraph {

@@ -128,7 +128,7 @@ func (n *night) imagingYAML() []byte {
 
 func (n *night) decodeFresh(ctx context.Context, i int, lim imaging.Limits) ([]frameSlice, error) {
 	var out []frameSlice
-	meta, err := imaging.Decode(ctx, n.files[i].Abs, lim, func(m imaging.Meta, f imaging.Frame) error {
+	each := func(m imaging.Meta, f imaging.Frame) error {
 		if len(out) >= maxFramesPerFile {
 			return fmt.Errorf("more than %d frames", maxFramesPerFile)
 		}
@@ -145,7 +145,8 @@ func (n *night) decodeFresh(ctx context.Context, i int, lim imaging.Limits) ([]f
 			},
 		})
 		return nil
-	})
+	}
+	meta, err := imaging.Decode(ctx, n.files[i].Abs, lim, each)
 	if meta.IsDICOMDIR {
 		return nil, errDICOMDIR
 	}

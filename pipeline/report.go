@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/clinfuse/clinfuse/graphfusion"
+	"github.com/clinfuse/clinfuse/ingest"
 	"github.com/clinfuse/clinfuse/ingest/imaging"
 	"github.com/clinfuse/clinfuse/reports"
 )
@@ -116,13 +117,18 @@ func (n *night) inputRows() ([]reports.Input, []reports.Rejection) {
 	return ins, append(rej, n.rows...)
 }
 
-func rowRejection(file string, line int64, stage, reason string) reports.Rejection {
-	return reports.Rejection{File: file, Line: line, Stage: stage, Reason: reason}
+// rejectRow records that ingest rejected line of file f. Readers name the
+// file by the path they opened; the reason names it by its export-relative
+// path instead, as setFate does for whole files.
+func (n *night) rejectRow(f ingest.File, line int64, reason string) {
+	n.rows = append(n.rows, reports.Rejection{File: f.Path, Line: line, Stage: "ingest",
+		Reason: strings.ReplaceAll(reason, f.Abs, f.Path)})
 }
 
 func (n *night) completeness() []reports.Completeness {
 	total := len(n.set.Patients)
-	out := []reports.Completeness{{Modality: "imaging", Patients: total, Present: n.images.present()}}
+	out := []reports.Completeness{{Modality: "imaging", Patients: total,
+		Present: n.images.present()}}
 	for _, m := range []struct {
 		name string
 		rows [][]float64

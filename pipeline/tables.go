@@ -85,7 +85,7 @@ func (n *night) readSampleMaps(ctx context.Context, c *Counters) variants.Linker
 			return
 		}
 		for _, r := range rej {
-			n.rows = append(n.rows, rowRejection(f.Path, r.Line, "ingest", strings.ReplaceAll(r.Reason, f.Abs, f.Path)))
+			n.rejectRow(f, r.Line, r.Reason)
 		}
 		for s, p := range m {
 			if q, ok := merged[s]; ok && q != p {
@@ -208,7 +208,7 @@ func (n *night) readRecords(ctx context.Context, c *Counters, tables []records.T
 			return
 		}
 		for _, r := range st.Rejections {
-			n.rows = append(n.rows, rowRejection(f.Path, r.Line, "ingest", strings.ReplaceAll(r.Reason, f.Abs, f.Path)))
+			n.rejectRow(f, r.Line, r.Reason)
 		}
 		n.noteTruncated(f.Path, st.Rejected, len(st.Rejections))
 		if err != nil {
@@ -255,7 +255,7 @@ func (n *night) readVariants(ctx context.Context, c *Counters, link variants.Lin
 // settleVariants records the fate of a variant or clinical file.
 func (n *night) settleVariants(c *Counters, i int, f ingest.File, st variants.Stats, err error) {
 	for _, r := range st.Rejections {
-		n.rows = append(n.rows, rowRejection(f.Path, r.Line, "ingest", strings.ReplaceAll(r.Reason, f.Abs, f.Path)))
+		n.rejectRow(f, r.Line, r.Reason)
 	}
 	n.noteTruncated(f.Path, st.Rejected, len(st.Rejections))
 	switch {

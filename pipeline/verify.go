@@ -61,7 +61,8 @@ func Verify(ctx context.Context, m *reports.Manifest, export, version string,
 		return fmt.Errorf("%w: re-running: %w", ErrNotVerified, err)
 	}
 	if res.Report.ModelDigest != m.ModelDigest {
-		return fmt.Errorf("%w: the re-run trained a different model (digest %.12s, manifest %.12s)%s",
+		return fmt.Errorf("%w: the re-run trained a different model (digest %.12s, "+
+			"manifest %.12s)%s",
 			ErrNotVerified, res.Report.ModelDigest, m.ModelDigest, versionNote(m, version))
 	}
 	if err := reports.CompareOutputs(m, tmp); err != nil {

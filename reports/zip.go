@@ -140,7 +140,8 @@ const contentTypesName = "[Content_Types].xml"
 // contentTypes is the package's content-type part. excelize lists the
 // default extensions in map order; they are sorted here.
 type contentTypes struct {
-	XMLName   xml.Name     `xml:"http://schemas.openxmlformats.org/package/2006/content-types Types"`
+	XMLName xml.Name `xml:"http://schemas.openxmlformats.org/package/2006/content-types Types"`
+
 	Defaults  []ctDefault  `xml:"Default"`
 	Overrides []ctOverride `xml:"Override"`
 }

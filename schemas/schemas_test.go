@@ -41,8 +41,8 @@ func TestParse(t *testing.T) {
 		{"bad as_of", "as_of: 2026-13-01\n", false, ""},
 		{"duplicate target", "targets: [{name: a, codes: [x]}, {name: a, codes: [y]}]\n", false,
 			""},
-		{"bands not increasing", "report: {bands: [{name: a, below: 0.5}, {name: b, below: 0.2}]}\n",
-			false, ""},
+		{"bands not increasing",
+			"report: {bands: [{name: a, below: 0.5}, {name: b, below: 0.2}]}\n", false, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

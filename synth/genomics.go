@@ -93,7 +93,8 @@ func makeSites(rng *rand.Rand) []site {
 		}
 	}
 	slices.SortFunc(out, func(a, b site) int {
-		return cmp.Or(cmp.Compare(chromRank(a.g.chrom), chromRank(b.g.chrom)), cmp.Compare(a.pos, b.pos))
+		return cmp.Or(cmp.Compare(chromRank(a.g.chrom), chromRank(b.g.chrom)),
+			cmp.Compare(a.pos, b.pos))
 	})
 	return out
 }

@@ -41,7 +41,8 @@ func writeImaging(ctx context.Context, dir string, pats []*patient, opt Options,
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := writeStudy(filepath.Join(dir, fmt.Sprintf("study%04d", i+1)), p, opt, rng); err != nil {
+		study := filepath.Join(dir, fmt.Sprintf("study%04d", i+1))
+		if err := writeStudy(study, p, opt, rng); err != nil {
 			return err
 		}
 	}

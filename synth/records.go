@@ -97,19 +97,29 @@ var labs = []lab{
 			return 5.4 + 0.3*p.zLab + 0.15*b + 0.12*r.NormFloat64()
 		}},
 	{"2339-0", "Glucose [Mass/volume] in Blood", "mg/dL", "laboratory",
-		func(p *patient, b float64, r *rand.Rand) float64 { return 92 + 8*p.zLab + 4*b + 7*r.NormFloat64() }},
+		func(p *patient, b float64, r *rand.Rand) float64 {
+			return 92 + 8*p.zLab + 4*b + 7*r.NormFloat64()
+		}},
 	{"2571-8", "Triglycerides", "mg/dL", "laboratory",
-		func(p *patient, b float64, r *rand.Rand) float64 { return 130 + 22*p.zLab + 15*b + 20*r.NormFloat64() }},
+		func(p *patient, b float64, r *rand.Rand) float64 {
+			return 130 + 22*p.zLab + 15*b + 20*r.NormFloat64()
+		}},
 	{"2085-9", "High Density Lipoprotein Cholesterol", "mg/dL", "laboratory",
 		func(p *patient, b float64, r *rand.Rand) float64 {
 			return 52 - 3*p.zLab + sexHDL(p) + 5*r.NormFloat64()
 		}},
 	{"18262-6", "Low Density Lipoprotein Cholesterol", "mg/dL", "laboratory",
-		func(p *patient, b float64, r *rand.Rand) float64 { return 110 + 20*b + 10*r.NormFloat64() }},
+		func(p *patient, b float64, r *rand.Rand) float64 {
+			return 110 + 20*b + 10*r.NormFloat64()
+		}},
 	{"2093-3", "Total Cholesterol", "mg/dL", "laboratory",
-		func(p *patient, b float64, r *rand.Rand) float64 { return 185 + 25*b + 12*r.NormFloat64() }},
+		func(p *patient, b float64, r *rand.Rand) float64 {
+			return 185 + 25*b + 12*r.NormFloat64()
+		}},
 	{"38483-4", "Creatinine", "mg/dL", "laboratory",
-		func(p *patient, b float64, r *rand.Rand) float64 { return 0.9 + 0.1*b + 0.08*r.NormFloat64() }},
+		func(p *patient, b float64, r *rand.Rand) float64 {
+			return 0.9 + 0.1*b + 0.08*r.NormFloat64()
+		}},
 }
 
 func sexHDL(p *patient) float64 {
@@ -120,7 +130,8 @@ func sexHDL(p *patient) float64 {
 }
 
 func (t *recordTables) addPatient(p *patient, rng *rand.Rand) {
-	t.patients.add(p.id, day(p.birth), "", fmt.Sprintf("999-%02d-%04d", rng.IntN(100), rng.IntN(10000)),
+	ssn := fmt.Sprintf("999-%02d-%04d", rng.IntN(100), rng.IntN(10000))
+	t.patients.add(p.id, day(p.birth), "", ssn,
 		"", "", "", p.first, p.last, "", "", "", "white", "nonhispanic", p.sex,
 		"Springfield  Massachusetts  US", fmt.Sprintf("%d Elm Street", 1+rng.IntN(999)),
 		"Springfield", "Massachusetts", p.county, "", "", "", "1000.00", "500.00")
@@ -150,7 +161,8 @@ func visitDates(p *patient, rng *rand.Rand) []time.Time {
 	for i := range out {
 		slot := span / n
 		d := studyStart.AddDate(0, 0, i*slot+rng.IntN(slot-1))
-		out[i] = d.Add(time.Duration(8+rng.IntN(9))*time.Hour + time.Duration(rng.IntN(60))*time.Minute)
+		hour := time.Duration(8+rng.IntN(9)) * time.Hour
+		out[i] = d.Add(hour + time.Duration(rng.IntN(60))*time.Minute)
 	}
 	return out
 }
@@ -161,7 +173,8 @@ func (t *recordTables) addVitals(p *patient, v time.Time, enc string, height, bm
 	sys := 122 + 0.3*(p.age-55) + 10*rng.NormFloat64()
 	dia := 78 + 7*rng.NormFloat64()
 	obs := func(code, desc, unit string, val float64) {
-		t.observations.add(stamp(v), p.id, enc, "vital-signs", code, desc, num(val), unit, "numeric")
+		t.observations.add(stamp(v), p.id, enc, "vital-signs", code, desc, num(val), unit,
+			"numeric")
 	}
 	obs("8302-2", "Body Height", "cm", height)
 	obs("29463-7", "Body Weight", "kg", weight)
@@ -203,7 +216,8 @@ var conditions = []condition{
 	{"59621000", "Essential hypertension (disorder)",
 		func(p *patient) float64 { return 0.1 + 0.006*(p.age-30) }},
 	{"55822004", "Hyperlipidemia (disorder)", func(p *patient) float64 { return 0.2 }},
-	{"15777000", "Prediabetes (finding)", func(p *patient) float64 { return sigmoid(1.2*p.zLab - 1.8) }},
+	{"15777000", "Prediabetes (finding)",
+		func(p *patient) float64 { return sigmoid(1.2*p.zLab - 1.8) }},
 	{"162864005", "Body mass index 30+ - obesity (finding)",
 		func(p *patient) float64 { return sigmoid(1.5*(p.zLab+p.body) - 2) }},
 	{"444814009", "Viral sinusitis (disorder)", func(p *patient) float64 { return 0.3 }},

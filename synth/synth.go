@@ -83,7 +83,9 @@ func Generate(ctx context.Context, opt Options) error {
 	pats := makePatients(rng, opt)
 	writers := []func() error{
 		func() error { return writeRecords(filepath.Join(opt.Out, "records"), pats, rng) },
-		func() error { return writeImaging(ctx, filepath.Join(opt.Out, "imaging"), pats, opt, rng) },
+		func() error {
+			return writeImaging(ctx, filepath.Join(opt.Out, "imaging"), pats, opt, rng)
+		},
 		func() error { return writeGenomics(filepath.Join(opt.Out, "genomics"), pats, rng) },
 		func() error { return writeTruth(opt.Truth, pats) },
 	}
@@ -105,7 +107,8 @@ func (o Options) validate() error {
 	case o.Out == "" || o.Truth == "":
 		return fmt.Errorf("%w: an export folder and a truth file are needed", ErrInvalidOptions)
 	case o.SliceSize < 16 || o.Slices < 1:
-		return fmt.Errorf("%w: slices must be at least 16 pixels, one per series", ErrInvalidOptions)
+		return fmt.Errorf("%w: slices must be at least 16 pixels, one per series",
+			ErrInvalidOptions)
 	case o.Prevalence <= 0 || o.Prevalence >= 1:
 		return fmt.Errorf("%w: prevalence must lie in (0,1)", ErrInvalidOptions)
 	}

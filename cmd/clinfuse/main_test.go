@@ -144,7 +144,8 @@ func TestFaultsAreAccountedFor(t *testing.T) {
 		t.Fatal(err)
 	}
 	faults := map[string][]byte{
-		"imaging/bad/corrupt.dcm":   append(append(make([]byte, 128), "DICM"...), bytes.Repeat([]byte{0xff}, 300)...),
+		"imaging/bad/corrupt.dcm": append(append(make([]byte, 128), "DICM"...),
+			bytes.Repeat([]byte{0xff}, 300)...),
 		"imaging/bad/truncated.dcm": b[:len(b)/2],
 		"imaging/bad/locked.dcm":    b,
 		"records/empty.csv":         nil,
@@ -158,7 +159,8 @@ func TestFaultsAreAccountedFor(t *testing.T) {
 		}
 	}
 	os.Chmod(filepath.Join(exp, "imaging/bad/locked.dcm"), 0)
-	if err := os.Symlink("/etc/hostname", filepath.Join(exp, "genomics", "outside.vcf")); err != nil {
+	outside := filepath.Join(exp, "genomics", "outside.vcf")
+	if err := os.Symlink("/etc/hostname", outside); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "out")

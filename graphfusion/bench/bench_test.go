@@ -45,7 +45,8 @@ func TestReadMultiOmics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Train) != 3 || len(r.YTrain) != 245 || len(r.YTest) != 106 || len(r.Train[0][0]) != 200 {
+	if len(r.Train) != 3 || len(r.YTrain) != 245 || len(r.YTest) != 106 ||
+		len(r.Train[0][0]) != 200 {
 		t.Fatalf("ROSMAP views %d train %d test %d", len(r.Train), len(r.YTrain), len(r.YTest))
 	}
 }

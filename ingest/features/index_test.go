@@ -13,7 +13,8 @@ func TestTrainingIndexDates(t *testing.T) {
 	in := input{
 		pats: []pat{{id: "d1", birth: "1960-01-01", sex: "F"},
 			{id: "d2", birth: "1960-01-01", sex: "M"}},
-		conds: []cond{{"d1", "2021-01-01", "SNOMED-CT", t2d}, {"d2", "2023-01-01", "SNOMED-CT", t2d}},
+		conds: []cond{{"d1", "2021-01-01", "SNOMED-CT", t2d},
+			{"d2", "2023-01-01", "SNOMED-CT", t2d}},
 	}
 	for k := range 20 {
 		id := fmt.Sprintf("u%02d", k)
@@ -34,7 +35,8 @@ func TestTrainingIndexDates(t *testing.T) {
 		got := value(t, s, train, p.ID, "lab:HbA1c:count")
 		if p.ID[0] == 'd' {
 			if fmt.Sprint(train.Rows[i]) != fmt.Sprint(score.Rows[i]) {
-				t.Errorf("%s: a diagnosed patient's training row differs from its scoring row", p.ID)
+				t.Errorf("%s: a diagnosed patient's training row differs from its scoring row",
+					p.ID)
 			}
 			continue
 		}
@@ -68,7 +70,8 @@ func TestTrainingIndexDates(t *testing.T) {
 // row of zero burdens, not a missing variant modality.
 func TestMarkGenomic(t *testing.T) {
 	in := input{
-		pats:  []pat{{id: "a", birth: "1970-01-01", sex: "F"}, {id: "b", birth: "1970-01-01", sex: "M"}},
+		pats: []pat{{id: "a", birth: "1970-01-01", sex: "F"},
+			{id: "b", birth: "1970-01-01", sex: "M"}},
 		calls: []call{{id: "a", gene: "TCF7L2", impact: "HIGH", zyg: "het"}},
 	}
 	cfg := testConfig()

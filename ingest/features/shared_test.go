@@ -23,22 +23,7 @@ import (
 // patients have a BMI (39156-5) observation.
 func TestSharedSynthea(t *testing.T) {
 	dir := shareddata.Path(t, "records", "synthea_csv")
-	cfg := schemas.Default()
-	cfg.Targets = []schemas.Target{{Name: "prediabetes", Codes: []string{"15777000"}}}
-	mem := newTestAllocator()
-	defer mem.AssertSize(t, 0)
-	b := NewBuilder(cfg, nil)
-	for _, f := range []string{"patients.csv", "conditions.csv", "observations.csv"} {
-		_, err := records.Read(context.Background(), filepath.Join(dir, f), f, mem,
-			func(tb records.Table, rec arrow.Record) error { return add(b, tb, rec) })
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	s, err := b.Finish()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := buildShared(t, dir, "patients.csv", "conditions.csv", "observations.csv")
 	if len(s.Patients) != 27 || s.AsOf != time.Date(2024, 2, 2, 0, 0, 0, 0, time.UTC) {
 		t.Fatalf("%d patients, AsOf %v", len(s.Patients), s.AsOf)
 	}
@@ -105,22 +90,7 @@ func checkFinite(t *testing.T, m Matrix) {
 // onset 2023-02-05T04:41:21Z (birth and death dates are earlier).
 func TestSharedFHIR(t *testing.T) {
 	dir := shareddata.Path(t, "records", "fhir_ndjson")
-	cfg := schemas.Default()
-	cfg.Targets = []schemas.Target{{Name: "prediabetes", Codes: []string{"15777000"}}}
-	mem := newTestAllocator()
-	defer mem.AssertSize(t, 0)
-	b := NewBuilder(cfg, nil)
-	for _, f := range []string{"Patient.000.ndjson", "Condition.000.ndjson"} {
-		_, err := records.Read(context.Background(), filepath.Join(dir, f), f, mem,
-			func(tb records.Table, rec arrow.Record) error { return add(b, tb, rec) })
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	s, err := b.Finish()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := buildShared(t, dir, "Patient.000.ndjson", "Condition.000.ndjson")
 	if len(s.Patients) != 13 || s.AsOf != time.Date(2023, 2, 5, 0, 0, 0, 0, time.UTC) {
 		t.Fatalf("%d patients, AsOf %v", len(s.Patients), s.AsOf)
 	}
@@ -141,4 +111,27 @@ func TestSharedFHIR(t *testing.T) {
 			t.Errorf("vocabulary code %v: FHIR SNOMED URI not shortened", c)
 		}
 	}
+}
+
+// buildShared builds the features of the record files of dir with the
+// prediabetes target, checking that every Arrow buffer is released.
+func buildShared(t *testing.T, dir string, files ...string) *Set {
+	t.Helper()
+	cfg := schemas.Default()
+	cfg.Targets = []schemas.Target{{Name: "prediabetes", Codes: []string{"15777000"}}}
+	mem := newTestAllocator()
+	defer mem.AssertSize(t, 0)
+	b := NewBuilder(cfg, nil)
+	for _, f := range files {
+		_, err := records.Read(context.Background(), filepath.Join(dir, f), f, mem,
+			func(tb records.Table, rec arrow.Record) error { return add(b, tb, rec) })
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := b.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -47,7 +47,9 @@ func TestScanJPEG(t *testing.T) {
 
 func TestJ2KMCT(t *testing.T) {
 	siz := []byte{0xFF, 0x4F, 0xFF, 0x51, 0, 4, 0, 0}
-	cod := func(mct byte) []byte { return []byte{0xFF, 0x52, 0, 12, 0, 0, 0, 1, mct, 5, 4, 4, 0, 0} }
+	cod := func(mct byte) []byte {
+		return []byte{0xFF, 0x52, 0, 12, 0, 0, 0, 1, mct, 5, 4, 4, 0, 0}
+	}
 	cases := []struct {
 		name   string
 		stream []byte

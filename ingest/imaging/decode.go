@@ -83,6 +83,18 @@ func (d *decoder) physical(i int) ([]float32, error) {
 	return d.px, nil
 }
 
+// storedFrame returns frame i's stored samples (see decodeFrame) and the
+// transform to physical units: the general path, without physical's
+// shortcut.
+func (d *decoder) storedFrame(i int) ([]int32, transform, error) {
+	tr, err := d.im.frameTransform(i)
+	if err != nil {
+		return nil, tr, err
+	}
+	s, err := d.decodeFrame(i)
+	return s, tr, err
+}
+
 // cellConverter returns a converter from native 16-bit cells to physical
 // values, or nil when the general path must be taken: the vectorised C
 // loop of package codec for little-endian cells whose stored bits are the

@@ -323,11 +323,7 @@ func genericValues(t *testing.T, path string) []float32 {
 	var out []float32
 	var m Meta
 	err := decodeFile(t.Context(), path, Limits{}, &m, func(d *decoder, i int) error {
-		tr, err := d.im.frameTransform(i)
-		if err != nil {
-			return err
-		}
-		s, err := d.decodeFrame(i)
+		s, tr, err := d.storedFrame(i)
 		if err != nil {
 			return err
 		}

@@ -46,11 +46,7 @@ func Inspect(ctx context.Context, path string, lim Limits) (Info, error) {
 	var m Meta
 	acc := accumulator{min: math.Inf(1), max: math.Inf(-1)}
 	err := decodeFile(ctx, path, lim, &m, func(d *decoder, i int) error {
-		tr, err := d.im.frameTransform(i)
-		if err != nil {
-			return err
-		}
-		s, err := d.decodeFrame(i)
+		s, tr, err := d.storedFrame(i)
 		if err != nil {
 			return err
 		}
